@@ -12,7 +12,7 @@ from .choices import AccessLevel, AccessResource
 from .models import AccessGroup, ApiClient
 
 
-class AccessGroupForm(forms.ModelForm):
+class _AccessGroupFormBase(forms.ModelForm):
     """One select per resource instead of raw JSON."""
 
     class Meta:
@@ -23,16 +23,21 @@ class AccessGroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = (self.instance.permissions or {}) if self.instance and self.instance.pk else {}
         for resource in AccessResource:
-            self.fields[f"perm_{resource.name}"] = forms.ChoiceField(
-                label=resource.label, choices=AccessLevel.choices,
-                initial=current.get(resource.value, AccessLevel.NONE), required=True)
+            self.fields[f"perm_{resource.name}"].initial = current.get(resource.value, AccessLevel.NONE)
 
-    def save(self, commit=True):
+    def save(self, commit=True):  # noqa: D102
         self.instance.permissions = {
             resource.value: self.cleaned_data[f"perm_{resource.name}"] for resource in AccessResource
             if self.cleaned_data[f"perm_{resource.name}"] != AccessLevel.NONE
         }
         return super().save(commit)
+
+
+AccessGroupForm = type("AccessGroupForm", (_AccessGroupFormBase,), {
+    f"perm_{resource.name}": forms.ChoiceField(label=resource.label, choices=AccessLevel.choices,
+                                               initial=AccessLevel.NONE)
+    for resource in AccessResource
+})
 
 
 @admin.register(AccessGroup)

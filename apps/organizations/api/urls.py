@@ -20,7 +20,7 @@ v11_urlpatterns = [
 
 v2_urlpatterns = [
     path("organization/till", v2.TillV2.as_view()),
-    path("organization/till/<int:till_id>", v2.TillV2.as_view()),
+    path("organization/till/<int:till_id>", v2.TillByIdV2.as_view()),
     path("organization/activeTill", v2.ActiveTillV2.as_view()),
     path("organization/configkeyvalue", v2.ConfigKeyValueV2.as_view()),
     path("organization/programs", v2.ProgramsV2.as_view()),

@@ -5,8 +5,8 @@ env = environ.Env()
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apps.access.authentication.OAuthTokenAuthentication",
         "apps.access.authentication.TillBasicAuthentication",
+        "apps.access.authentication.OAuthTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.access.permissions.HasAccessGroupPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -1,6 +1,8 @@
 """v1.1 (and v1) organisation and store endpoints: thin adapters over the organisation selectors."""
 from __future__ import annotations
 
+import zoneinfo
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -143,7 +145,8 @@ class StoreLoginV11(V11APIView):
             "username": till.username, "first_name": till.name, "last_name": "", "org_name": request.org.name,
             "user_id": str(till.pk), "type": till.type, "org_id": str(request.org.pk),
             "store_id": str(till.store_id), "store_code": till.store.code,
-            "server_time": timezone.localtime(timezone.now()).isoformat(timespec="seconds"),
+            "server_time": timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(request.org.timezone))
+            .isoformat(timespec="seconds"),
             "store_server_prefix": org_config_value(org=request.org, key="STORE_SERVER_PREFIX", store=till.store) or "",
             "associate_login_enabled": "true" if org_config_flag(org=request.org, key="STORE_ASSOCIATE_LOGIN_ENABLED",
                                                                  store=till.store) else "false",

@@ -118,7 +118,7 @@ class StoreInputV2(serializers.Serializer):
                                   error_messages={"invalid": "Use letters, digits, '_' and spaces only (max 100)."})
     description = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
     type = serializers.ChoiceField(choices=["STORE"], required=False, default="STORE")
-    adminType = serializers.CharField(required=False, default="GENERAL", validators=[_admin_type])
+    adminType = serializers.CharField(required=False, default="GENERAL")
     isActive = serializers.BooleanField(required=False, default=True)
     timeZoneId = serializers.JSONField(required=False)
     currencyId = serializers.JSONField(required=False)
@@ -141,6 +141,9 @@ class StoreInputV2(serializers.Serializer):
     city = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
     area = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
     customFields = serializers.JSONField(required=False)
+
+    def validate_adminType(self, value):
+        return _admin_type(value)
 
     def validate_customFields(self, value):
         if value in (None, ""):

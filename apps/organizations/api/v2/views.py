@@ -23,7 +23,8 @@ class TillV2(V2APIView):
 
     access_resource = AccessResource.ORGANIZATION
 
-    @extend_schema(parameters=[s.TillQueryV2], responses=s.TillOutputV2, tags=["organization"])
+    @extend_schema(parameters=[s.TillQueryV2], responses=s.TillOutputV2, tags=["organization"],
+                   operation_id="v2_organization_till_get")
     def get(self, request, till_id=None):
         query = s.TillQueryV2(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -31,6 +32,14 @@ class TillV2(V2APIView):
         till = selectors.till_get(org=request.org, till_id=till_id or params.get("tillId"),
                                   code=params.get("code"), name=params.get("name"))
         return Response(s.TillOutputV2(till).data)
+
+
+class TillByIdV2(TillV2):
+    """GET /v2/organization/till/{tillId}."""
+
+    @extend_schema(responses=s.TillOutputV2, tags=["organization"], operation_id="v2_organization_till_get_by_id")
+    def get(self, request, till_id=None):
+        return super().get(request, till_id=till_id)
 
 
 class ActiveTillV2(V2APIView):
