@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "apps.access",
     "apps.staff",
     "apps.points",
+    "apps.fields",
+    "apps.customers",
+    "apps.labels",
+    "apps.referrals",
+    "apps.user_auth",
     "apps.demo",
 ]
 
