@@ -21,4 +21,24 @@ app.conf.beat_schedule = {
         "task": "apps.core.tasks.job_runs_purge_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # 00:10 every day: expire points whose date has passed (per org, chunked, JobRun "points.expire").
+    "points-expire": {
+        "task": "apps.points.tasks.points_expire_all_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Minute 20 of every hour: promised points whose delay has passed become redeemable.
+    "points-convert-promised": {
+        "task": "apps.points.tasks.points_convert_promised_all_task",
+        "schedule": crontab(minute=20),
+    },
+    # 10:00 every day: expiry reminders N days ahead (programme reminder_offsets_days; deduplicated per day).
+    "points-expiry-reminders": {
+        "task": "apps.points.tasks.points_expiry_reminders_all_task",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    # 04:00 every day: check every account's ledger invariants; violations are logged and recorded on the JobRun.
+    "points-ledger-check": {
+        "task": "apps.points.tasks.points_ledger_check_all_task",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }

@@ -8,13 +8,17 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from apps.customers.demo import demo_customers_load
 from apps.organizations import services as org_services
 from apps.organizations.bootstrap import org_bootstrap
 from apps.organizations.choices import CustomFieldScope, CustomFieldType
 from apps.organizations.models import Concept, CustomField, Location, PaymentMode, Store, Till, Zone
+from apps.points.services import program_ensure_default
+from apps.rules.services import demo_rules_load
 from apps.staff.choices import StaffRole
 from apps.staff.models import User
 from apps.staff.services import staff_user_create
+from apps.transactions.demo import demo_bills_load
 
 DEMO_ORG = {"name": "Demo Retail", "code": "demo-retail", "currency": "INR", "timezone": "Asia/Kolkata"}
 DEMO_TILL = ("demo.till", "demo-till-pass")
@@ -100,4 +104,7 @@ def demo_load(*, seed: int = 42) -> DemoResult:
                               first_name=first, last_name=last, email=f"{username}@demo-retail.example",
                               code=username.split(".")[1].upper())
         result.staff.append((username, DEMO_STAFF_PASSWORD, role.label))
+    demo_customers_load(org=org, seed=seed)
+    demo_rules_load(org=org, program=program_ensure_default(org=org))
+    demo_bills_load(org=org, seed=seed)
     return result

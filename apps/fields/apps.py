@@ -5,3 +5,10 @@ class FieldsConfig(AppConfig):
     name = "apps.fields"
     label = "fields"
     verbose_name = "Extended and custom fields"
+
+    def ready(self):
+        from apps.organizations.choices import ConfigValueType
+        from apps.organizations.configs import ConfigKey, register
+
+        register(ConfigKey("PRODUCT_CONF_ORG_AUDITABLE_CUSTOM_FIELDS_LIMIT", ConfigValueType.NUMERIC, "5",
+                           "Most custom fields an org may mark for audit trail.", "ORG"))

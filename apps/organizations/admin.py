@@ -9,7 +9,7 @@ from apps.core.admin import OrgScopedAdmin
 
 from . import services
 from .configs import CONFIG_KEYS, coerce
-from .models import Concept, CustomField, Location, OrgConfig, Organization, PaymentMode, Store, Till, Zone
+from .models import Concept, Location, OrgConfig, Organization, PaymentMode, Store, Till, Zone
 
 
 @admin.register(Organization)
@@ -152,13 +152,6 @@ class PaymentModeAdmin(OrgScopedAdmin):
     list_display = ("name", "canonical_name", "description", "position", "is_active")
     list_editable = ("position", "is_active")
     search_fields = ("name", "canonical_name")
-
-
-@admin.register(CustomField)
-class CustomFieldAdmin(OrgScopedAdmin):
-    list_display = ("name", "label", "scope", "type", "is_mandatory", "is_disabled", "position")
-    list_filter = ("scope", "type", "is_mandatory", "is_disabled")
-    search_fields = ("name", "label")
 
 
 @admin.register(Location)

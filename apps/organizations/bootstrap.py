@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -9,6 +10,7 @@ from django.utils.text import slugify
 from apps.access.models import ApiClient
 from apps.access.services import access_group_full, api_client_create
 from apps.points.services import program_ensure_default
+from apps.rules.services import default_earn_rule_ensure
 
 from . import errors
 from .models import Organization, Store, Till
@@ -28,8 +30,11 @@ class BootstrapResult:
 @transaction.atomic
 def org_bootstrap(*, name: str, till_username: str, till_password: str, oauth_key: str | None = None,
                   oauth_secret: str | None = None, code: str | None = None, base_currency: str = "INR",
-                  timezone: str = "UTC") -> BootstrapResult:
-    """Idempotent: running it again with the same arguments changes nothing but the given secrets."""
+                  timezone: str = "UTC", earn_percent: Decimal = Decimal("1")) -> BootstrapResult:
+    """Idempotent: running it again with the same arguments changes nothing but the given secrets.
+
+    The default programme gets a RUNNING rule awarding earn_percent % of each bill (0: no such rule is made).
+    """
     code = code or slugify(name)[:64]
     org = Organization.objects.filter(code=code).first()
     created = org is None
@@ -60,5 +65,7 @@ def org_bootstrap(*, name: str, till_username: str, till_password: str, oauth_ke
         client.save(update_fields=["secret_hash"])
         secret = oauth_secret
     client.access_groups.add(full)
-    program_ensure_default(org=org)
+    program = program_ensure_default(org=org)
+    if earn_percent:
+        default_earn_rule_ensure(org=org, program=program, percent=earn_percent)
     return BootstrapResult(org=org, store=store, till=till, oauth_key=client.key, oauth_secret=secret, created=created)

@@ -217,16 +217,33 @@ class PaymentMode(OrgOwned):
 class CustomField(OrgOwned):
     """An org-defined field captured with customers, transactions, stores, ... (scope)."""
 
-    name = models.CharField(max_length=64, validators=[RegexValidator(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")])
+    # v2 `dataType` values; blank means "derived from type" (see datatype).
+    DATA_TYPES = [("String", "String"), ("Integer", "Integer"), ("Double", "Double"), ("Boolean", "Boolean")]
+
+    name = models.CharField(max_length=64, validators=[RegexValidator(
+        r"^[A-Za-z](?:[A-Za-z0-9_ .-]{0,62}[A-Za-z0-9_])?$",
+        "Use letters, digits, spaces, '_', '.' or '-', starting with a letter and not ending with a space.")])
     label = models.CharField(max_length=100)
     scope = models.CharField(max_length=32, choices=CustomFieldScope.choices)
     type = models.CharField(max_length=16, choices=CustomFieldType.choices, default=CustomFieldType.TEXT)
+    data_type = models.CharField(max_length=16, choices=DATA_TYPES, blank=True)
+    # The v2 `type` (how client applications render it: text, textarea, datepicker, ...); blank = derived from type.
+    widget = models.CharField(max_length=20, blank=True)
     default_value = models.CharField(max_length=250, blank=True)
     options = models.JSONField(default=list, blank=True)
     regex = models.CharField(max_length=250, blank=True)
     error_message = models.CharField(max_length=250, blank=True)
+    rule = models.TextField(blank=True)
+    server_rule = models.TextField(blank=True)
+    help_text = models.CharField(max_length=250, blank=True)
+    attrs = models.CharField(max_length=500, blank=True)
     is_mandatory = models.BooleanField(default=False)
     is_disabled = models.BooleanField(default=False)
+    disable_at_server = models.BooleanField(default=False)
+    is_updatable = models.BooleanField(default=True)
+    enable_audit_trail = models.BooleanField(default=False)
+    is_pii_data = models.BooleanField(default=False)
+    is_psi_data = models.BooleanField(default=False)
     phase = models.PositiveSmallIntegerField(default=1)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -239,7 +256,10 @@ class CustomField(OrgOwned):
 
     @property
     def datatype(self) -> str:
-        return {CustomFieldType.NUMBER: "Integer", CustomFieldType.DATE: "Date"}.get(self.type, "String")
+        if self.data_type:
+            return self.data_type
+        return {CustomFieldType.NUMBER: "Integer", CustomFieldType.DATE: "Date",
+                CustomFieldType.CHECKBOX: "Boolean"}.get(self.type, "String")
 
 
 class Location(OrgOwned):

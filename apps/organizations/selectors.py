@@ -71,10 +71,12 @@ def store_list(*, org) -> QuerySet[Store]:
     return Store.objects.for_org(org).select_related("zone", "concept").order_by("code", "id")
 
 
-def store_get(*, org, store_id=None, external_id: str | None = None) -> Store:
-    """One store by id or external id; StoreNotFound for a missing or foreign one."""
+def store_get(*, org, store_id=None, external_id: str | None = None, code: str | None = None) -> Store:
+    """One store by id, code or external id; StoreNotFound for a missing or foreign one."""
     qs = store_list(org=org)
-    if store_id not in (None, ""):
+    if code not in (None, ""):
+        store = qs.filter(code=code).first()
+    elif store_id not in (None, ""):
         try:
             store = qs.filter(pk=int(store_id)).first()
         except (TypeError, ValueError):

@@ -8,11 +8,14 @@ class StaffRole(models.TextChoices):
     TILL_OPERATOR = "TILL_OPERATOR", "Till operator"
 
 
-# What each role may do in the back office, as Django permission codenames by app.
+# What each role may do in the back office: app label -> "view" (read) or "change" (add/change/delete too).
+# Org admins get every permission of the project's apps (computed in services).
 ROLE_ADMIN_APPS = {
     StaffRole.ORG_ADMIN: "__all__",
-    StaffRole.MARKETER: {"organizations": "view", "points": "change", "core": "view", "access": "none",
-                         "staff": "none"},
-    StaffRole.STORE_MANAGER: {"organizations": "view", "staff": "view", "core": "view"},
+    StaffRole.MARKETER: {"customers": "change", "labels": "change", "points": "change", "rules": "change",
+                         "referrals": "change", "fields": "view", "organizations": "view", "transactions": "view",
+                         "communications": "view", "core": "view"},
+    StaffRole.STORE_MANAGER: {"customers": "view", "transactions": "view", "points": "view", "organizations": "view",
+                              "staff": "view", "core": "view"},
     StaffRole.TILL_OPERATOR: {},
 }

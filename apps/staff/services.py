@@ -11,8 +11,10 @@ from .models import User
 def _role_permissions(role: str):
     spec = ROLE_ADMIN_APPS.get(StaffRole(role), {})
     if spec == "__all__":
-        return Permission.objects.filter(content_type__app_label__in=[
-            "organizations", "access", "staff", "core", "points"])
+        from django.apps import apps
+
+        labels = [config.label for config in apps.get_app_configs() if config.name.startswith("apps.")]
+        return Permission.objects.filter(content_type__app_label__in=labels)
     wanted = []
     for app_label, level in spec.items():
         actions = {"view": ["view"], "change": ["view", "add", "change", "delete"]}.get(level, [])

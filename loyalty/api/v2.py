@@ -3,11 +3,14 @@ from django.urls import include, path
 
 from apps.organizations.api.urls import v2_urlpatterns as organizations
 from apps.customers.api.urls import v2_urlpatterns as customers
+from apps.points.api.urls import v2_urlpatterns as points
 from apps.fields.api.urls import v2_urlpatterns as fields
 from apps.labels.api.urls import v2_urlpatterns as labels
 from apps.referrals.api.urls import v2_urlpatterns as referrals
 from apps.user_auth.api.urls import v2_urlpatterns as user_auth
+from apps.transactions.api.urls import v2_urlpatterns as transactions
+from apps.rules.api.urls import v2_urlpatterns as rules
 
-routes = [*organizations, *customers, *fields, *labels, *referrals, *user_auth]
+routes = [*organizations, *points, *customers, *fields, *labels, *referrals, *user_auth, *transactions, *rules]
 
 urlpatterns = [path("v2/", include((routes, "v2"), namespace="v2"))]

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "apps.labels",
     "apps.referrals",
     "apps.user_auth",
+    "apps.communications",
+    "apps.rules",
+    "apps.transactions",
     "apps.demo",
 ]
 
@@ -125,6 +128,14 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
+
+# Outgoing messages: a backend per channel (SMS gateways plug in here). Email uses Django's email settings.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="loyalty@localhost")
+COMMUNICATIONS_BACKENDS = {
+    "SMS": env.str("SMS_BACKEND", default="apps.communications.backends.ConsoleBackend"),
+    "EMAIL": env.str("EMAIL_CHANNEL_BACKEND", default="apps.communications.backends.EmailBackend"),
+}
 
 # --- Security headers that are safe everywhere; HTTPS ones follow the environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,3 +16,5 @@ if "KEY_PREFIX" in CACHES["default"]:
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+COMMUNICATIONS_BACKENDS = {"SMS": "apps.communications.backends.LocmemBackend",
+                           "EMAIL": "apps.communications.backends.LocmemBackend"}

@@ -7,7 +7,8 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "apps.core.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "apps.core.logging.RequestIdFilter"},
+                "drop_socket": {"()": "apps.core.logging.DropSocketFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -16,7 +17,7 @@ LOGGING = {
         }
     },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id", "drop_socket"]},
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {

@@ -1,4 +1,7 @@
-"""manage.py bootstrap_org --name NAME --till-username U --till-password P [--oauth-key K --oauth-secret S]"""
+"""manage.py bootstrap_org --name NAME --till-username U --till-password P [--oauth-key K --oauth-secret S]
+[--earn-percent P]"""
+from decimal import Decimal, InvalidOperation
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import DomainError
@@ -17,13 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--oauth-secret")
         parser.add_argument("--currency", default="INR")
         parser.add_argument("--timezone", default="UTC")
+        parser.add_argument("--earn-percent", default="1",
+                            help="Points earned as a percentage of the bill amount by the default rule (0: no rule)")
 
     def handle(self, *args, **opts):
+        try:
+            earn_percent = Decimal(opts["earn_percent"])
+        except InvalidOperation:
+            raise CommandError("--earn-percent must be a number") from None
         try:
             result = org_bootstrap(name=opts["name"], code=opts["code"], till_username=opts["till_username"],
                                    till_password=opts["till_password"], oauth_key=opts["oauth_key"],
                                    oauth_secret=opts["oauth_secret"], base_currency=opts["currency"],
-                                   timezone=opts["timezone"])
+                                   timezone=opts["timezone"], earn_percent=earn_percent)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"{'Created' if result.created else 'Updated'} organisation {result.org.name} "

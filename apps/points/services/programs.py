@@ -1,23 +1,25 @@
-"""Writes of the points domain."""
+"""Loyalty programmes."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.db import transaction
 
-from .models import LoyaltyProgram
+from ..models import LoyaltyProgram
+from .ledger import currency_default
 
 
 @transaction.atomic
 def program_create(*, org, name: str, description: str = "", point_value: Decimal = Decimal("1"),
-                   is_default: bool = False) -> LoyaltyProgram:
-    """Create a programme; making it the default demotes the previous default in the same transaction."""
+                   is_default: bool = False, **settings) -> LoyaltyProgram:
+    """Create a programme (with its main points currency); making it the default demotes the previous default."""
     if is_default:
         LoyaltyProgram.objects.for_org(org).filter(is_default=True).update(is_default=False)
     program = LoyaltyProgram(org=org, name=name, description=description, point_value=point_value,
-                             is_default=is_default)
+                             is_default=is_default, **settings)
     program.full_clean()
     program.save()
+    currency_default(program=program)
     return program
 
 

@@ -1,0 +1,84 @@
+"""The data the engine works on: the event context a caller builds, the effects it plans, and the evaluation it returns.
+
+Re-exported by apps.rules.engine, which is where callers import them from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class EventContext:
+    """Everything a rule may look at. Built by the caller (transactions builds it from a bill)."""
+
+    event_type: str  # "BILL_ADDED" | "BILL_RETURNED" | "CUSTOMER_REGISTERED" | a custom behavioural event name
+    occurred_at: datetime  # aware
+    org: object  # Organization
+    program: object  # LoyaltyProgram: the programme points go to
+    customer: object | None = None  # Customer
+    store: object | None = None  # Store
+    # {"number", "type", "amount" (Decimal, base currency), "gross_amount", "discount", "billing_time",
+    #  "payment_modes": [{"mode", "value"}], "extended_fields": {}, "custom_fields": {}, "currency"}
+    bill: dict | None = None
+    # [{"index": 0, "item_code", "description", "qty" (Decimal), "rate", "value", "discount", "amount" (Decimal),
+    #   "category", "brand", "attributes": {}}]
+    lines: list[dict] = field(default_factory=list)
+    # {"customer": {"labels": [...], "tier": None | {"number", "name"}, "registered_on", "extended_fields": {}},
+    #  "event": {...custom event payload}}
+    attributes: dict = field(default_factory=dict)
+
+    @property
+    def customer_facts(self) -> dict:
+        return self.attributes.get("customer") or {}
+
+    @property
+    def tier(self) -> dict | None:
+        return self.customer_facts.get("tier") or None
+
+    def with_tier(self, tier: dict | None) -> EventContext:
+        """A copy in which the customer is in another tier (tier-crossing bills)."""
+        customer = {**self.customer_facts, "tier": tier}
+        return replace(self, attributes={**self.attributes, "customer": customer})
+
+
+@dataclass
+class PlannedEffect:
+    """One effect a rule will have, fully computed: applying it needs no further evaluation."""
+
+    rule_id: int
+    rule_name: str
+    effect_type: str  # "award_points", "add_label", "remove_label", "send_message", "emit_event", ...
+    params: dict  # JSON-serialisable
+    points: Decimal = ZERO  # award_points: total points
+    line_points: dict[int, Decimal] = field(default_factory=dict)  # award_points: line index -> points
+    bill_points: Decimal = ZERO  # award_points: the bill-level part (not tied to lines)
+    index: int = 0  # position among the rule's planned effects (part of the idempotency key)
+
+    def log_item(self) -> dict:
+        item = {"type": self.effect_type}
+        if self.effect_type == "award_points":
+            item.update(points=str(self.points), billPoints=str(self.bill_points),
+                        linePoints={str(k): str(v) for k, v in sorted(self.line_points.items())})
+            item.update({k: v for k, v in self.params.items() if k in ("basis", "rate", "rateSource", "uncapped",
+                                                                        "cappedBy")})
+        else:
+            item.update(self.params)
+        return item
+
+
+@dataclass
+class Evaluation:
+    """What the rules decided for one event: the effects to apply, a readable log, and the points total."""
+
+    effects: list[PlannedEffect]
+    # Per candidate rule: {"ruleId", "ruleName", "matched", "reason", "effects": [{"type", "points", ...}], "stopped"}
+    log: list[dict]
+    total_points: Decimal = ZERO
+
+    @property
+    def awards(self) -> list[PlannedEffect]:
+        return [effect for effect in self.effects if effect.effect_type == "award_points"]

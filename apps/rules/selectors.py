@@ -1,0 +1,71 @@
+"""Reads of the rules domain."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from .choices import RuleStatus
+from .errors import RuleNotFound
+from .models import Backtest, Rule, RuleAward, RuleTally
+
+ZERO = Decimal("0")
+
+
+def rules_for_event(*, org, program, event_type: str) -> list[Rule]:
+    """The org's RUNNING rules for this event and programme, in evaluation order (3 queries: rules, stores, zones)."""
+    return list(Rule.objects.for_org(org).filter(event_type=event_type, status=RuleStatus.RUNNING, program=program)
+                .prefetch_related("stores", "zones").order_by("priority", "id"))
+
+
+def rule_list(*, org, status: str | None = None, event_type: str | None = None) -> QuerySet[Rule]:
+    """The org's rules, optionally by status and event, in evaluation order."""
+    qs = Rule.objects.for_org(org).select_related("program")
+    if status:
+        qs = qs.filter(status=status)
+    if event_type:
+        qs = qs.filter(event_type=event_type)
+    return qs.order_by("priority", "id")
+
+
+def rule_get(*, org, rule_id) -> Rule:
+    """One of the org's rules; RuleNotFound for missing, foreign or malformed ids."""
+    try:
+        return Rule.objects.for_org(org).select_related("program").prefetch_related("stores", "zones").get(
+            pk=int(rule_id))
+    except (Rule.DoesNotExist, TypeError, ValueError):
+        raise RuleNotFound() from None
+
+
+def rules_by_ids(*, org, rule_ids: list[int]) -> list[Rule]:
+    """The org's rules with these ids, ready for the engine (stores and zones prefetched), in evaluation order."""
+    return list(Rule.objects.for_org(org).filter(pk__in=rule_ids).prefetch_related("stores", "zones")
+                .order_by("priority", "id"))
+
+
+def rule_customer_awarded(*, rule_id: int, customer_id: int, since: datetime | None,
+                          until: datetime | None) -> Decimal:
+    """Points the rule awarded the customer for events in [since, until) (all time when both are None)."""
+    qs = RuleAward.objects.filter(rule_id=rule_id, customer_id=customer_id)
+    if since is not None:
+        qs = qs.filter(awarded_at__gte=since)
+    if until is not None:
+        qs = qs.filter(awarded_at__lt=until)
+    return qs.aggregate(total=Sum("points"))["total"] or ZERO
+
+
+def rule_budget_used(*, rule_id: int) -> Decimal:
+    """Points a budgeted rule has awarded so far (its tally)."""
+    return RuleTally.objects.filter(rule_id=rule_id).values_list("awarded_points", flat=True).first() or ZERO
+
+
+def rule_awards_by_source(*, org, source_type: str, source_refs: list[str]) -> dict[int, Decimal]:
+    """Points each rule actually awarded for these sources (e.g. bills), keyed by rule id."""
+    rows = (RuleAward.objects.for_org(org).filter(source_type=source_type, source_ref__in=source_refs)
+            .values("rule_id").annotate(total=Sum("points")).order_by("rule_id"))
+    return {row["rule_id"]: row["total"] for row in rows}
+
+
+def backtest_get(*, org, backtest_id) -> Backtest:
+    return Backtest.objects.for_org(org).select_related("job_run").get(pk=backtest_id)

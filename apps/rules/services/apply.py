@@ -1,0 +1,44 @@
+"""Applying an evaluation's effects: points to the ledger, labels, messages, outbox events — idempotently."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from apps.points.services import SYSTEM, Actor
+
+from ..contexts import ZERO, EventContext, Evaluation
+from ..effects import ApplyRun, effect_for
+from ..errors import RuleInvalid
+
+MAX_PREFIX_LENGTH = 150
+
+
+@transaction.atomic
+def effects_apply(*, org, evaluation: Evaluation, context: EventContext, source_type: str, source_ref: str,
+                  actor: Actor = SYSTEM, idempotency_prefix: str) -> list[dict]:
+    """Apply the planned effects in order and return what each did. Safe to call twice with the same prefix.
+
+    Each effect is keyed f"{idempotency_prefix}:rule:{rule_id}:{n}" (n: its position in the rule): points are
+    credited with that idempotency key, the award, message and outbox rows are unique on it, and labels are
+    set-like. Customer caps and budgets are checked again under lock; if a concurrent event used the room, the
+    award (and evaluation.total_points) is lowered in place — callers storing per-line points should read them
+    from the effects after this call. Post-earn listeners (apps.rules.hooks) are the caller's to run.
+    """
+    if getattr(context.org, "pk", None) != org.pk:
+        raise RuleInvalid(detail="the event belongs to another organisation")
+    if not idempotency_prefix or len(idempotency_prefix) > MAX_PREFIX_LENGTH:
+        raise RuleInvalid(detail=f"the idempotency prefix must be 1 to {MAX_PREFIX_LENGTH} characters")
+    run = ApplyRun(org=org, context=context, source_type=source_type, source_ref=str(source_ref), actor=actor,
+                   idempotency_prefix=idempotency_prefix, total_points=evaluation.total_points)
+    results = []
+    for effect in evaluation.effects:
+        handler = effect_for(effect.effect_type)
+        if handler is None:
+            results.append({"ruleId": effect.rule_id, "type": effect.effect_type, "key": run.key(effect),
+                            "applied": False, "reason": "unknown effect type"})
+        elif handler.needs_customer and context.customer is None:
+            results.append({"ruleId": effect.rule_id, "type": effect.effect_type, "key": run.key(effect),
+                            "applied": False, "reason": "no customer"})
+        else:
+            results.append(handler.apply(effect=effect, run=run))
+    evaluation.total_points = sum((e.points for e in evaluation.awards), ZERO)
+    return results

@@ -1,0 +1,189 @@
+"""Reads of the transaction domain. Every function takes the caller's org; another org's bill is "not found"."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from . import errors
+from .choices import EARNING_TYPES, RETRIGGER_JOB_KIND, RejectionStatus
+from .context import context_build
+from .models import Bill, BillLine, BillTender, Product, RejectedBill
+
+BILL_DETAIL_PREFETCH = (
+    Prefetch("lines", queryset=BillLine.objects.order_by("position")),
+    Prefetch("tenders", queryset=BillTender.objects.order_by("id")),
+)
+
+
+def bill_queryset(*, org) -> QuerySet[Bill]:
+    """The org's bills with what every bill shape shows (store, till, customer, parent) joined."""
+    return Bill.objects.for_org(org).select_related("org", "store", "till", "customer", "parent", "program")
+
+
+def bill_detail_queryset(*, org) -> QuerySet[Bill]:
+    """bill_queryset plus lines and tenders (two more queries per page, whatever its size)."""
+    return bill_queryset(org=org).prefetch_related(*BILL_DETAIL_PREFETCH)
+
+
+def _pk(value) -> int | None:
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return pk if pk > 0 else None
+
+
+def bill_get(*, org, bill_id, type: str | None = None) -> Bill:
+    """One bill of the org by id (optionally of one type); TransactionNotFound for missing, malformed or foreign."""
+    pk = _pk(bill_id)
+    qs = bill_detail_queryset(org=org)
+    if type:
+        qs = qs.filter(type=type)
+    bill = qs.filter(pk=pk).first() if pk else None
+    if bill is None:
+        raise errors.TransactionNotFound(field="id")
+    return bill
+
+
+def bill_list(*, org, start: datetime, end: datetime, types=EARNING_TYPES) -> QuerySet[Bill]:
+    """Sales bills (REGULAR and MIXED unless `types` says otherwise) billed in [start, end), oldest first.
+
+    Lines and tenders are prefetched, so iterating the page and calling bill_context costs no query per bill
+    beyond the customer's labels. Iterate large ranges with .iterator(chunk_size=...) or in slices.
+    """
+    return (bill_detail_queryset(org=org).filter(billing_time__gte=start, billing_time__lt=end, type__in=list(types))
+            .order_by("billing_time", "id"))
+
+
+def bill_context(bill: Bill, *, program=None, label_names: list[str] | None = None):
+    """The EventContext the rules engine evaluates for this saved bill (as when it was added)."""
+    lines = list(bill.lines.all())
+    tenders = list(bill.tenders.all())
+    return context_build(bill=bill, lines=lines, tenders=tenders, customer=bill.customer,
+                         program=program or bill.program or _default_program(bill.org), label_names=label_names)
+
+
+def _default_program(org):
+    from apps.points.errors import ProgramInvalid
+    from apps.points.services import program_resolve
+
+    try:
+        return program_resolve(org=org)
+    except ProgramInvalid:
+        return None
+
+
+def bills_by_number(*, org, number: str, store=None, customer=None) -> QuerySet[Bill]:
+    """Bills with this number, newest first (numbers repeat across stores and days)."""
+    qs = bill_detail_queryset(org=org).filter(number=number)
+    if store is not None:
+        qs = qs.filter(store=store)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    return qs.order_by("-billing_time", "-id")
+
+
+def customer_bill_list(*, org, customer, start: datetime | date | None = None, end: datetime | date | None = None,
+                       types: list[str] | None = None, ids: list[int] | None = None, ascending: bool = False
+                       ) -> QuerySet[Bill]:
+    """A customer's bills by billing time (newest first unless ascending), optionally narrowed."""
+    qs = bill_detail_queryset(org=org).filter(customer=customer)
+    if start is not None:
+        qs = qs.filter(billing_time__gte=start) if isinstance(start, datetime) else qs.filter(bill_date__gte=start)
+    if end is not None:
+        qs = qs.filter(billing_time__lte=end) if isinstance(end, datetime) else qs.filter(bill_date__lte=end)
+    if types:
+        qs = qs.filter(type__in=types)
+    if ids:
+        qs = qs.filter(pk__in=ids)
+    order = ("billing_time", "id") if ascending else ("-billing_time", "-id")
+    return qs.order_by(*order)
+
+
+def bill_find(*, org, bill_id=None, number: str | None = None, store_code: str | None = None,
+              till_code: str | None = None, type: str | None = None, on_date: date | None = None,
+              customer=None) -> QuerySet[Bill]:
+    """v1.1 transaction/get: bills matching any combination of id, number, store, till, type and date."""
+    qs = bill_detail_queryset(org=org)
+    conditions = Q()
+    if bill_id not in (None, ""):
+        conditions &= Q(pk=_pk(bill_id) or 0)
+    if number:
+        conditions &= Q(number=number)
+    if store_code:
+        conditions &= Q(store__code=store_code)
+    if till_code:
+        conditions &= Q(till__code=till_code)
+    if type and type != "ALL":
+        conditions &= Q(type=type)
+    if on_date is not None:
+        conditions &= Q(bill_date=on_date)
+    if customer is not None:
+        conditions &= Q(customer=customer)
+    return qs.filter(conditions).order_by("-billing_time", "-id")
+
+
+def product_list(*, org, active_only: bool = False) -> QuerySet[Product]:
+    qs = Product.objects.for_org(org)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("item_code", "id")
+
+
+def products_by_code(*, org, item_codes: list[str]) -> dict[str, Product]:
+    """The org's active products with these item codes (one query)."""
+    codes = sorted({c for c in item_codes if c})
+    if not codes:
+        return {}
+    return {p.item_code: p for p in Product.objects.for_org(org).filter(item_code__in=codes, is_active=True)}
+
+
+def rejected_bill_list(*, org, status: str | None = None, start: datetime | None = None,
+                       end: datetime | None = None) -> QuerySet[RejectedBill]:
+    """The org's rejected bills, newest first, optionally by status and creation time."""
+    qs = RejectedBill.objects.for_org(org).select_related("store", "till", "bill")
+    if status:
+        qs = qs.filter(status=status)
+    if start is not None:
+        qs = qs.filter(created_at__gte=start)
+    if end is not None:
+        qs = qs.filter(created_at__lte=end)
+    return qs.order_by("-created_at", "-id")
+
+
+def rejected_bills_get(*, org, ids: list[int], status: str | None = RejectionStatus.PENDING) -> list[RejectedBill]:
+    """The org's rejected bills with these ids (missing or foreign ids are simply absent)."""
+    qs = RejectedBill.objects.for_org(org).filter(pk__in=ids)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("id"))
+
+
+def retrigger_get(*, org, retrigger_id):
+    """The job run of a retrigger request; RetriggerNotFound for missing, malformed or foreign ids."""
+    from apps.core.models import JobRun
+
+    pk = _pk(retrigger_id)
+    run = JobRun.objects.for_org(org).filter(pk=pk, kind=RETRIGGER_JOB_KIND).first() if pk else None
+    if run is None:
+        raise errors.RetriggerNotFound(id=retrigger_id)
+    return run
+
+
+def customer_summary(*, org, customer) -> dict:
+    """A customer's loyalty_points, lifetime_points (default programme) and lifetime_purchases (two queries)."""
+    from django.db.models import F, Sum
+    from django.utils import timezone
+
+    from apps.points.selectors import balances_for
+
+    if customer is None:
+        return {}
+    program = _default_program(org)
+    balance = balances_for(org=org, customer=customer, programs=[program], now=timezone.now())[0] if program else None
+    purchases = Bill.objects.for_org(org).filter(customer=customer, type__in=list(EARNING_TYPES)).aggregate(
+        total=Sum(F("amount") - F("returned_amount")))["total"]
+    return {"loyalty_points": balance.available if balance else None,
+            "lifetime_points": balance.figure("lifetime_earned") if balance else None,
+            "lifetime_purchases": purchases or 0}

@@ -1,0 +1,303 @@
+"""Throughput and latency of POST /v2/transactions (5 lines, 20 running rules) next to a minimal DRF write.
+
+Both endpoints are served by one gunicorn on 127.0.0.1 and driven in the same run by 16 concurrent clients
+(threads with keep-alive connections, one till and one member each), for a bounded time per endpoint.
+Targets: bills reach at least 0.6x the minimal endpoint's throughput, with p99 <= 50 ms.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_txn .venv/bin/python bench/transactions_post.py
+(the database named there is dropped and re-created). Writes the figures into docs/performance.md.
+Options (environment): BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CLIENTS (16), BENCH_WORKERS (3),
+BENCH_THREADS (4).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+os.environ["DJANGO_SETTINGS_MODULE"] = "transactions_settings"
+os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("API_DEFAULT_RATE_PER_MINUTE", "1000000")
+os.environ.pop("REDIS_URL", None)
+
+from _setup import percentiles, write_section  # noqa: E402
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
+WARMUP = float(os.environ.get("BENCH_WARMUP", 3))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 16))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
+THREADS = int(os.environ.get("BENCH_THREADS", 4))
+PASSWORD = "bench-till-pass"
+CATEGORIES = ("Footwear", "Apparel", "Grocery", "Dairy", "Home", "Snacks")
+
+
+def database_reset(url: str) -> None:
+    """Drop and re-create the bench database (refuses any name not starting with loyalty_bench)."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name.startswith("loyalty_bench"):
+        raise SystemExit(f"refusing to reset database {name!r}: use a loyalty_bench* database")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def rules_create(org, program, store) -> int:
+    """19 rules next to bootstrap's 1% earn rule: category rates, thresholds, weekdays, a store, caps, labels."""
+    from apps.rules.services import rule_create
+
+    specs = []
+    for index, category in enumerate(CATEGORIES):
+        specs.append({"name": f"{category} 2%", "effects": [{"type": "award_points", "params": {
+            "basis": "line_percent", "value": "2", "items": {"categories": [category]}}}]})
+    for threshold in (500, 1000, 2000, 5000):
+        specs.append({"name": f"Bill over {threshold}", "condition": f"bill.amount >= {threshold}.0",
+                      "effects": [{"type": "award_points", "params": {"basis": "bill_fixed", "value": "10"}}]})
+    for days in ([1, 2, 3], [4, 5], [6, 7]):
+        specs.append({"name": f"Days {days}", "days_of_week": days, "effects": [
+            {"type": "award_points", "params": {"basis": "bill_fixed", "value": "5"}}]})
+    specs.append({"name": "Store bonus", "stores": [store], "effects": [
+        {"type": "award_points", "params": {"basis": "bill_percent", "value": "1"}}]})
+    specs.append({"name": "Big basket", "condition": "size(lines) >= 3", "max_points_per_bill": Decimal(50),
+                  "effects": [{"type": "award_points", "params": {"basis": "bill_percent", "value": "2"}}]})
+    for period in ("MONTH", "YEAR"):
+        specs.append({"name": f"Capped per {period}", "max_points_per_customer": Decimal(100000),
+                      "customer_cap_period": period,
+                      "effects": [{"type": "award_points", "params": {"basis": "bill_percent", "value": "1"}}]})
+    specs.append({"name": "Dairy and grocery basket", "condition": "bill.amount >= 300.0 && size(lines) >= 2",
+                  "effects": [{"type": "award_points", "params": {
+                      "basis": "line_percent", "value": "1", "items": {"categories": ["Dairy", "Grocery"]}}}]})
+    specs.append({"name": "VIP label", "audience_labels": ["VIP"], "effects": [
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "25"}}]})
+    for priority, spec in enumerate(specs, start=20):
+        rule_create(org=org, program=program, event_type="BILL_ADDED", status="RUNNING", priority=priority, **spec)
+    return len(specs) + 1
+
+
+def world_create() -> dict:
+    """The org, 20 running rules, CLIENTS tills (full access) and one member per till."""
+    from apps.access.services import access_group_full
+    from apps.customers.services import customer_create
+    from apps.organizations import services as org_services
+    from apps.organizations.bootstrap import org_bootstrap
+    from apps.organizations.selectors import org_config_cache_clear
+    from apps.points.services import program_ensure_default
+    from apps.transactions.services import product_create
+
+    boot = org_bootstrap(name="Bench Retail", till_username="bench.till0", till_password=PASSWORD,
+                         timezone="Asia/Kolkata")
+    org, store = boot.org, boot.till.store
+    org_services.org_config_set(org=org, key="API_RATE_LIMIT_PER_MINUTE", value="1000000")
+    org_config_cache_clear(org=org)
+    org_services.payment_mode_create(org=org, name="CASH", canonical_name="CASH")
+    program = program_ensure_default(org=org)
+    rule_count = rules_create(org, program, store)
+    for index in range(5 * len(CATEGORIES)):
+        product_create(org=org, item_code=f"SKU{index:03d}", description=f"Item {index}",
+                       category=CATEGORIES[index % len(CATEGORIES)], brand="Bench", price=Decimal("120"))
+    clients = []
+    for index in range(CLIENTS):
+        till = boot.till if index == 0 else org_services.till_create(
+            org=org, store=store, code=f"bench.till{index}", name=f"till {index}", password=PASSWORD)
+        till.access_groups.add(access_group_full(org=org))
+        customer, _ = customer_create(org=org, source="INSTORE", identifiers=[
+            {"type": "mobile", "value": f"91981{index:07d}"}], first_name=f"Member{index}")
+        clients.append({"username": till.username, "mobile": f"91981{index:07d}", "customer_id": customer.pk})
+    return {"clients": clients, "rules": rule_count}
+
+
+def auth_header(username: str) -> str:
+    md5 = hashlib.md5(PASSWORD.encode()).hexdigest()
+    return "Basic " + base64.b64encode(f"{username}:{md5}".encode()).decode()
+
+
+def bill_body(number: str) -> dict:
+    lines = [{"itemCode": f"SKU{(int(number.split('-')[-1]) + i * 7) % 30:03d}", "qty": 1 + i % 2, "rate": 120,
+              "description": f"line {i}"} for i in range(5)]
+    return {"type": "REGULAR", "billNumber": number, "lineItemsV2": lines,
+            "paymentModes": [{"mode": "CASH", "value": sum(line["qty"] * 120 for line in lines)}]}
+
+
+def queries_of_one_bill(client: dict) -> tuple[int, int]:
+    """Queries of one bill and of one minimal write, through Django's test client in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    test_client = Client(HTTP_AUTHORIZATION=auth_header(client["username"]))
+    path = f"/v2/transactions?identifierName=mobile&identifierValue={client['mobile']}"
+    test_client.post(path, json.dumps(bill_body("Q-0")), content_type="application/json")  # warm caches
+    with CaptureQueriesContext(connection) as bill:
+        response = test_client.post(path, json.dumps(bill_body("Q-1")), content_type="application/json")
+    assert response.status_code == 200, response.content
+    with CaptureQueriesContext(connection) as minimal:
+        response = test_client.post("/v2/bench/minimal", json.dumps({"customerId": client["customer_id"]}),
+                                    content_type="application/json")
+    assert response.status_code == 200, response.content
+    return len(bill), len(minimal)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_start(port: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)]), "DEBUG": "false"}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "loyalty.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", "30",
+         "--log-level", "warning"], cwd=str(ROOT), env=env, start_new_session=True)
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+class Client:
+    """One simulated till: a keep-alive connection (so it stays on one gunicorn worker) and its credentials."""
+
+    def __init__(self, port: int, spec: dict):
+        self.spec = spec
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {"Authorization": auth_header(spec["username"]), "Content-Type": "application/json"}
+
+    def send(self, method: str, path: str, body: dict) -> tuple[int, bytes]:
+        self.conn.request(method, path, body=json.dumps(body), headers=self.headers)
+        response = self.conn.getresponse()
+        return response.status, response.read()
+
+
+def prime(clients: list[Client]) -> None:
+    """One request per client before timing: the worker verifies the till's password (PBKDF2) once and then
+    remembers the verified header, as it does for any busy till."""
+    for client in clients:
+        status, payload = client.send("POST", "/v2/bench/minimal", {"customerId": client.spec["customer_id"]})
+        assert status == 200, payload
+
+
+def drive(clients: list[Client], request_for, seconds: float, warmup: float) -> dict:
+    """All clients send requests back to back; latencies of requests sent after the warm-up count."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(clients))
+
+    def run(index: int, client: Client) -> None:
+        mine, errors, n = [], [], 0
+        barrier.wait()
+        began = time.perf_counter()
+        while time.perf_counter() - began < warmup + seconds:
+            method, path, body = request_for(client.spec, index, n)
+            n += 1
+            sent = time.perf_counter()
+            status, payload = client.send(method, path, body)
+            took = (time.perf_counter() - sent) * 1000
+            if status != 200:
+                errors.append(f"{status} {payload[:200]!r}")
+            elif sent - began >= warmup:
+                mine.append(took)
+        with lock:
+            latencies.extend(mine)
+            failures.extend(errors)
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = percentiles(latencies) if latencies else {"n": 0, "p50": 0, "p99": 0, "mean": 0}
+    result["rps"] = round(len(latencies) / seconds, 1)
+    result["errors"] = len(failures)
+    result["first_error"] = failures[0] if failures else ""
+    return result
+
+
+def main() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL=postgres://.../loyalty_bench_txn")
+    database_reset(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0)
+    world = world_create()
+    clients = world["clients"]
+    bill_queries, minimal_queries = queries_of_one_bill(clients[0])
+    connections.close_all()
+
+    load = os.getloadavg()[0]
+    port = free_port()
+    server = server_start(port)
+    try:
+        sessions = [Client(port, spec) for spec in clients]
+        prime(sessions)
+        minimal = drive(sessions, lambda c, i, n: ("POST", "/v2/bench/minimal", {"customerId": c["customer_id"]}),
+                        SECONDS, WARMUP)
+        bills = drive(sessions, lambda c, i, n: (
+            "POST", f"/v2/transactions?identifierName=mobile&identifierValue={c['mobile']}",
+            bill_body(f"T{i}-{n}")), SECONDS, WARMUP)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    report(minimal, bills, bill_queries, minimal_queries, world["rules"], load)
+
+
+def report(minimal: dict, bills: dict, bill_queries: int, minimal_queries: int, rules: int, load: float) -> None:
+    ratio = round(bills["rps"] / minimal["rps"], 2) if minimal["rps"] else 0
+    verdict = lambda ok: "met" if ok else "missed"  # noqa: E731
+    lines = [
+        "Reproduce: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_txn .venv/bin/python "
+        "bench/transactions_post.py`.", "",
+        f"gunicorn ({WORKERS} gthread workers x {THREADS} threads, DEBUG off, local-memory cache) on 127.0.0.1, "
+        f"{os.cpu_count()} CPUs, PostgreSQL, Python {platform.python_version()}; {CLIENTS} concurrent clients "
+        f"(threads, keep-alive, one till and one member each), {WARMUP:g} s warm-up then {SECONDS:g} s measured per "
+        f"endpoint, in one run. The bill has 5 lines and {rules} rules are RUNNING (category rates, thresholds, "
+        f"weekdays, a store rule, per-bill and per-customer caps, a label audience). Load average when the run "
+        f"started: {load:.1f}.", "",
+        "| Endpoint | requests | req/s | p50 ms | p99 ms | mean ms | errors | queries per request |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| POST /v2/bench/minimal (lock + update + insert) | {minimal['n']} | {minimal['rps']} | {minimal['p50']} | "
+        f"{minimal['p99']} | {minimal['mean']} | {minimal['errors']} | {minimal_queries} |",
+        f"| POST /v2/transactions (5 lines, {rules} rules) | {bills['n']} | {bills['rps']} | {bills['p50']} | "
+        f"{bills['p99']} | {bills['mean']} | {bills['errors']} | {bill_queries} |", "",
+        f"Bills reach {ratio}x the minimal endpoint's throughput (target >= 0.6x: {verdict(ratio >= 0.6)}); "
+        f"bill p99 {bills['p99']} ms (target <= 50 ms: {verdict(bills['p99'] <= 50)}).",
+    ]
+    for name, result in (("minimal", minimal), ("bills", bills)):
+        if result["errors"]:
+            lines.append(f"First {name} error: `{result['first_error']}`")
+    write_section("Transactions: POST /v2/transactions (`bench/transactions_post.py`)", "\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

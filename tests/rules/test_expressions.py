@@ -1,0 +1,81 @@
+"""Conditions: checked when saved with a clear message, compiled once, evaluated safely."""
+import pytest
+
+from apps.rules import expressions
+from apps.rules.errors import RuleConditionInvalid
+from apps.rules.expressions import SAMPLE_ACTIVATION, condition_check, condition_compile, condition_run
+
+
+@pytest.mark.parametrize(("condition", "message"), [
+    ("bill.amount >= ", "Invalid condition: syntax error at line 1, column 13"),
+    ("bil.amount > 1.0", "Invalid condition: unknown name 'bil'; use one of bill, lines, customer, tier, store, "
+                         "time, event"),
+    ("bill.amout > 1.0", "Invalid condition: 'bill' has no field 'amout'; it has amount, billing_time, currency, "
+                         "custom_fields, discount, extended_fields, gross_amount, line_count, number, payment_modes, "
+                         "total_qty, type"),
+    ('lines.exists(l, l.categroy == "X")', "Invalid condition: 'l' has no field 'categroy'; it has amount, "
+                                           "attributes, brand, category, description, discount, index, item_code, "
+                                           "qty, rate, value"),
+    ("bill.amount.cents > 1", "Invalid condition: 'bill.amount' has no field 'cents'"),
+    ('has(bill.extended_fields.x)', 'Invalid condition: has() is not supported; test a key with "key" in map'),
+    ("bill.amount + 1.0", "Invalid condition: must give true or false, not double"),
+    ('"x"', "Invalid condition: must give true or false, not string"),
+    ('bill.number > 5', "Invalid condition: cannot compare or combine int 5 with string 'B-1'"),
+])
+def test_invalid_conditions_are_refused_with_a_clear_message(condition, message):
+    with pytest.raises(RuleConditionInvalid) as caught:
+        condition_check(condition)
+    assert caught.value.message == message
+    assert caught.value.status == 400
+
+
+def test_integer_equality_with_money_gets_a_hint():
+    with pytest.raises(RuleConditionInvalid) as caught:
+        condition_check("bill.amount == 1200")
+    assert caught.value.message == (
+        "Invalid condition: cannot compare or combine double 1200.0 with int 1200. Amounts and quantities are "
+        "decimals: write 100.0, not 100, when comparing with == or != or doing arithmetic")
+
+
+def test_overlong_condition_is_refused():
+    with pytest.raises(RuleConditionInvalid) as caught:
+        condition_check("true && " * 600 + "true")
+    assert caught.value.message == "Invalid condition: at most 4000 characters"
+
+
+@pytest.mark.parametrize("condition", [
+    "", "bill.amount >= 1000.0", 'lines.exists(l, l.category == "SHOES" && l.qty >= 2.0)',
+    '"VIP" in customer.labels && tier.name == "GOLD"', "time.weekday in [6, 7] && time.hour >= 18",
+    '"membership" in bill.extended_fields && bill.extended_fields["membership"] == "Yes"',
+    'bill.extended_fields.membership == "Yes"', 'event.payload.channel == "app"',
+    "bill.payment_modes.exists(p, p.mode == \"CARD\")", 'store.zone == "south" || store.code.startsWith("blr")',
+    "customer.days_since_registration < 30 && customer.exists",
+])
+def test_valid_conditions_pass(condition):
+    condition_check(condition)
+
+
+def test_programs_are_compiled_once_per_condition_text():
+    first = condition_compile("bill.amount > 1.0 && tier.number >= 1")
+    second = condition_compile("bill.amount > 1.0 && tier.number >= 1")
+    assert first is second
+    assert condition_compile("  ") is None
+
+
+def test_runtime_errors_are_reported_not_raised():
+    result = condition_run('bill.extended_fields.membership == "Yes"', SAMPLE_ACTIVATION())
+    assert result.value is False
+    assert result.error == "no such member in mapping: 'membership'"
+
+
+def test_the_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(expressions, "_CACHE_SIZE", 2)
+    for n in range(4):
+        condition_compile(f"bill.amount > {n}.5")
+    assert len(expressions._programs) <= 2
+
+
+def test_no_python_escape_hatch():
+    # CEL has no attribute access to Python objects: a dunder is just an unknown field
+    with pytest.raises(RuleConditionInvalid):
+        condition_check("bill.__class__ == 1")

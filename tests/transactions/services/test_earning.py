@@ -1,0 +1,57 @@
+"""Earning on a bill: the rules engine's evaluation, stored with the bill, credited to the ledger."""
+from __future__ import annotations
+
+import pytest
+
+from apps.points.models import LedgerEntry, PointsAccount
+from apps.transactions.models import Bill
+from tests.transactions.builders import D, sale
+
+pytestmark = pytest.mark.django_db
+
+
+def test_regular_bill_earns_ten_percent_spread_over_lines(org, member, earn_rule, add_bill):
+    # given a 10% earn rule and a bill of 2 x 250 + 1 x 120 = 620
+    data = sale("B-1001", ("RICE5", 2, "250"), ("DAL1", 1, "120"))
+    # when
+    result = add_bill(data)
+    # then
+    bill = Bill.objects.get(pk=result.bill.pk)
+    assert bill.amount == D("620")
+    assert bill.points == D("62")
+    assert [line.points for line in bill.lines.order_by("position")] == [D("50"), D("12")]
+    assert bill.bill_points == D("0")
+    assert bill.evaluation_log[0]["matched"] is True
+    account = PointsAccount.objects.get(customer=member)
+    assert account.available == D("62")
+    assert LedgerEntry.objects.filter(account=account, source_type="BILL", source_ref=str(bill.pk)).count() == 1
+
+
+def test_post_earn_listeners_hear_what_the_bill_awarded(org, program, member, earn_rule, add_bill):
+    # given a listener (the tiers domain registers one there)
+    from apps.rules import hooks
+
+    heard = []
+
+    def listener(**kwargs):
+        heard.append((kwargs["customer"], kwargs["program"], kwargs["awarded"], kwargs["context"].bill["number"]))
+
+    hooks.register_earn_listener(listener)
+    try:
+        # when
+        add_bill(sale("B-1", ("RICE5", 2, "250")))
+    finally:
+        hooks.unregister_earn_listener(listener)
+    # then
+    assert heard == [(member, program, D("50"), "B-1")]
+
+
+def test_promised_points_follow_the_programmes_delay(org, program, member, earn_rule, add_bill):
+    # given
+    program.promised_delay_days = 7
+    program.save()
+    # when
+    result = add_bill(sale("B-1", ("RICE5", 2, "250")))
+    # then
+    account = PointsAccount.objects.get(customer=member)
+    assert (account.available, account.promised, result.points_awarded) == (D("0"), D("50"), D("50"))
