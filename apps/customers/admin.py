@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 
 from apps.core.admin import OrgScopedAdmin, ReadOnlyAdminMixin
 from apps.core.errors import DomainError
+from apps.labels.admin import CustomerLabelListFilter, tag_with_label_action
 from apps.organizations.models import Store
 
 from . import selectors, services
@@ -106,14 +107,14 @@ class CustomerAdmin(OrgScopedAdmin):
     list_display = ("id", "first_name", "last_name", "mobile", "status_label", "loyalty_type", "registered_source",
                     "registered_store", "registered_on")
     list_select_related = ("registered_store",)
-    list_filter = ("status", "loyalty_type", "registered_source", RegisteredStoreFilter)
+    list_filter = ("status", "loyalty_type", "registered_source", RegisteredStoreFilter, CustomerLabelListFilter)
     search_fields = ("first_name",)  # replaced by get_search_results below (identifier / name prefix)
     search_help_text = ("Mobile, email, external id or card number (whole or leading part), or part of a first or "
                         "last name")
     paginator = CappedCountPaginator
     ordering = ("-id",)
     inlines = [IdentifierInline, SubscriptionInline, NoteInline]
-    actions = [*(_status_action(s) for s in STATUS_ACTIONS), "export_csv"]
+    actions = [*(_status_action(s) for s in STATUS_ACTIONS), "export_csv", tag_with_label_action]
     fields = ("first_name", "last_name", "gender", "birth_date", "anniversary_date", "language", "loyalty_type",
               "status", "status_label", "status_reason", "fraud_status", "registered_on", "registered_source",
               "registered_store", "registered_till", "extended_fields", "custom_fields", "referral_code")

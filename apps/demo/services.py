@@ -57,6 +57,31 @@ class DemoResult:
     staff: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+DEMO_LABELS = [("VIP", "High spenders"), ("New", "Joined in the last 90 days"), ("Lapsed", "No visit in 6 months"),
+               ("Festive shopper", "Buys in festival seasons")]
+
+
+def _demo_labels_load(*, org, seed: int) -> None:
+    """Org labels and a deterministic spread of them over the demo customers (skipped once anyone is tagged)."""
+    import random
+
+    from apps.customers.models import Customer
+    from apps.labels.models import CustomerLabel, Label
+    from apps.labels.services import customer_labels_change, labels_create
+
+    missing = [{"name": n, "description": d} for n, d in DEMO_LABELS
+               if not Label.objects.for_org(org).filter(name=n).exists()]
+    if missing:
+        labels_create(org=org, labels=missing)
+    if CustomerLabel.objects.filter(org=org).exists():
+        return
+    rng = random.Random(seed)
+    for customer in Customer.objects.for_org(org).order_by("id")[:500]:
+        chosen = [name for name, _ in DEMO_LABELS if rng.random() < 0.2]
+        if chosen:
+            customer_labels_change(org=org, customer=customer, add=chosen)
+
+
 @transaction.atomic
 def demo_load(*, seed: int = 42) -> DemoResult:
     """Create or refresh the demo organisation; safe to run any number of times."""
@@ -105,6 +130,7 @@ def demo_load(*, seed: int = 42) -> DemoResult:
                               code=username.split(".")[1].upper())
         result.staff.append((username, DEMO_STAFF_PASSWORD, role.label))
     demo_customers_load(org=org, seed=seed)
+    _demo_labels_load(org=org, seed=seed)
     demo_rules_load(org=org, program=program_ensure_default(org=org))
     demo_bills_load(org=org, seed=seed)
     return result

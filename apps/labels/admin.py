@@ -22,7 +22,7 @@ def _request_org(modeladmin, request):
     return getattr(request, "org", None) or getattr(request.user, "org", None)
 
 
-@admin.action(description="Tag selected customers with a label")
+@admin.action(description="Tag selected customers with a label", permissions=["change"])
 def tag_with_label_action(modeladmin, request, queryset):
     """Admin action for a Customer changelist: pick a label, then tag the selection in a background job.
 

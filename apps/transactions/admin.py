@@ -81,7 +81,7 @@ class BillAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
         return format_html('<table><thead><tr><th>Rule</th><th>Name</th><th>Matched</th><th>Reason</th>'
                            '<th>Effects</th></tr></thead><tbody>{}</tbody></table>', rows)
 
-    @admin.display(description="Effects applied")
+    @admin.display(description="Effects (as credited)")
     def effects_applied(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.effects, indent=2)) if obj.effects else "-"
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.communications",
     "apps.rules",
     "apps.transactions",
+    "apps.recommendations",
     "apps.demo",
 ]
 

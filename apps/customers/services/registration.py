@@ -182,7 +182,21 @@ def customer_create(*, org, source, identifiers: list[dict], till=None, user=Non
     events.customer_registered_event(customer, source=source, account_id=account_id, till=till, user=user)
     events.customer_status_changed_event(customer, previous_status=None, previous_label=None, reason="Registered",
                                          till=till, user=user)
+    if customer.referred_by_code:
+        _referral_record(org=org, customer=customer, till=till, warnings=warnings)
     return customer, warnings
+
+
+def _referral_record(*, org, customer: Customer, till, warnings: list) -> None:
+    """Credit the referrer; a bad referral code is a warning, never a reason to refuse the registration."""
+    from apps.core.errors import DomainError
+    from apps.referrals.services import referral_registration_record  # referrals builds on customers
+
+    try:
+        with transaction.atomic():
+            referral_registration_record(org=org, referee=customer, code=customer.referred_by_code, till=till)
+    except DomainError as exc:
+        warnings.append(exc)
 
 
 def _combine_into(*, customer: Customer, source: str, account_id: str, parsed: list[dict], owners: dict,

@@ -1,7 +1,8 @@
-"""Crediting a planned award: re-check the history caps under lock, credit the ledger, record the award.
+"""Crediting a bill's planned awards together: re-check the history caps under lock, post one ledger credit for all
+awards (one per group of awards sharing expiry and transferability), record the awards in one insert.
 
-Lock order (always the same, so concurrent bills cannot deadlock): the customer row (customer caps), then the rule's
-tally row (budgets), then the points account (taken inside points_credit).
+Lock order (always the same, so concurrent bills cannot deadlock): the customer row (customer caps), then the rules'
+tally rows in rule id order (budgets), then the points account (taken inside points_credit).
 """
 from __future__ import annotations
 
@@ -22,77 +23,158 @@ def _result(effect: PlannedEffect, key: str, **extra) -> dict:
             "linePoints": {str(k): str(v) for k, v in sorted(effect.line_points.items())}, **extra}
 
 
-def _customer_room(*, run: ApplyRun, effect: PlannedEffect, cap: dict) -> Decimal:
+def _replayed(effect: PlannedEffect, key: str, done, run: ApplyRun) -> dict:
+    return _result(effect, key, applied=True, replayed=True,
+                   points=str(done.points.quantize(quantum_for(run.context.program))))
+
+
+def _customer_lock(run: ApplyRun) -> None:
     from apps.customers.models import Customer
 
+    list(Customer.objects.select_for_update().filter(pk=run.context.customer.pk).values_list("pk", flat=True))
+
+
+def _customer_used(*, run: ApplyRun, rule_id: int, cap: dict) -> Decimal:
     from ..models import RuleAward
 
-    customer = run.context.customer
-    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
-    awards = RuleAward.objects.filter(rule_id=effect.rule_id, customer_id=customer.pk)
+    awards = RuleAward.objects.filter(rule_id=rule_id, customer_id=run.context.customer.pk)
     if cap.get("since"):
         awards = awards.filter(awarded_at__gte=datetime.fromisoformat(cap["since"]),
                                awarded_at__lt=datetime.fromisoformat(cap["until"]))
-    used = awards.aggregate(total=Sum("points"))["total"] or ZERO
-    return Decimal(cap["max"]) - used
+    return awards.aggregate(total=Sum("points"))["total"] or ZERO
 
 
-def _tally_lock(*, run: ApplyRun, rule_id: int):
+def _tallies_lock(*, run: ApplyRun, rule_ids: set[int]) -> dict:
     from ..models import RuleTally
 
-    tally, _ = RuleTally.objects.select_for_update().get_or_create(org=run.org, rule_id=rule_id)
-    return tally
+    return {rule_id: RuleTally.objects.select_for_update().get_or_create(org=run.org, rule_id=rule_id)[0]
+            for rule_id in sorted(rule_ids)}
 
 
-def _recheck(*, run: ApplyRun, effect: PlannedEffect, caps: dict):
-    """Clamp the award to what the caps allow now (a concurrent bill may have used the room); returns the tally."""
-    allowed, capped_by, tally = effect.points, None, None
-    if caps.get("customer"):
-        room = _customer_room(run=run, effect=effect, cap=caps["customer"])
-        if room < allowed:
-            allowed, capped_by = max(ZERO, room), "customer"
-    if caps.get("budget"):
-        tally = _tally_lock(run=run, rule_id=effect.rule_id)
-        room = Decimal(caps["budget"]) - tally.awarded_points
-        if room < allowed:
-            allowed, capped_by = max(ZERO, room), "budget"
-    if allowed < effect.points:
-        award_shrink(effect, allowed if caps.get("allowPartial", True) else ZERO, Decimal(caps["quantum"]))
-        effect.params["cappedBy"] = f"{capped_by} (when applied)"
-    return tally
+def _recheck(*, run: ApplyRun, effects: list[PlannedEffect]) -> dict:
+    """Clamp each award to what its caps allow now (a concurrent bill, or an earlier award of the same rule in this
+    bill, may have used the room); returns the locked tallies by rule id."""
+    capped = [e for e in effects if e.params.get("caps")]
+    if any(e.params["caps"].get("customer") for e in capped):
+        _customer_lock(run)
+    tallies = _tallies_lock(run=run, rule_ids={e.rule_id for e in capped if e.params["caps"].get("budget")})
+    customer_used, budget_used = {}, {rule_id: tally.awarded_points for rule_id, tally in tallies.items()}
+    for effect in capped:
+        caps = effect.params["caps"]
+        allowed, capped_by = effect.points, None
+        if caps.get("customer"):
+            if effect.rule_id not in customer_used:
+                customer_used[effect.rule_id] = _customer_used(run=run, rule_id=effect.rule_id, cap=caps["customer"])
+            room = Decimal(caps["customer"]["max"]) - customer_used[effect.rule_id]
+            if room < allowed:
+                allowed, capped_by = max(ZERO, room), "customer"
+        if caps.get("budget"):
+            room = Decimal(caps["budget"]) - budget_used[effect.rule_id]
+            if room < allowed:
+                allowed, capped_by = max(ZERO, room), "budget"
+        if allowed < effect.points:
+            award_shrink(effect, allowed if caps.get("allowPartial", True) else ZERO, Decimal(caps["quantum"]))
+            effect.params["cappedBy"] = f"{capped_by} (when applied)"
+        if effect.rule_id in customer_used:
+            customer_used[effect.rule_id] += effect.points
+        if effect.rule_id in budget_used:
+            budget_used[effect.rule_id] += effect.points
+    return tallies
 
 
-def award_apply(*, effect: PlannedEffect, run: ApplyRun) -> dict:
-    """Credit the award once per key; a replay returns what the first call credited."""
+def credit_terms(effect: PlannedEffect) -> tuple[str | None, bool]:
+    """What an award's lot needs besides its points: (expiresAt ISO or None for the programme's policy,
+    transferable). Awards with the same terms share one ledger credit."""
+    return effect.params.get("expiresAt"), bool(effect.params.get("transferable", True))
+
+
+def _breakdown(effects: list[PlannedEffect]) -> list[dict]:
+    by_rule: dict[int, dict] = {}
+    for effect in effects:
+        item = by_rule.setdefault(effect.rule_id, {"ruleId": effect.rule_id, "ruleName": effect.rule_name,
+                                                   "points": ZERO})
+        item["points"] += effect.points
+    return [{**item, "points": str(item["points"])} for item in by_rule.values()]
+
+
+def _credit(*, run: ApplyRun, effects: list[PlannedEffect], key: str):
     from apps.points.services import points_credit
 
+    expires_at, transferable = credit_terms(effects[0])
+    breakdown = _breakdown(effects)
+    names = ", ".join(item["ruleName"] for item in breakdown)
+    return points_credit(
+        org=run.org, customer=run.context.customer, points=sum((e.points for e in effects), ZERO),
+        program=run.context.program, source_type=run.source_type, source_ref=run.source_ref,
+        reason=f"Rules: {names}"[:250], actor=run.actor, idempotency_key=key, earned_at=run.context.occurred_at,
+        expires_at=datetime.fromisoformat(expires_at) if expires_at else None, transferable=transferable,
+        meta={"awards": breakdown})
+
+
+def _credit_key(run: ApplyRun, group: int, groups: int, earlier: int) -> str:
+    """f"{prefix}:awards" for a bill's single group; a group number when there are several; a suffix counting the
+    awards recorded before when a later call adds awards to a bill (its first credit key is taken)."""
+    key = f"{run.idempotency_prefix}:awards"
+    if groups > 1:
+        key += f":{group}"
+    return f"{key}:after:{earlier}" if earlier else key
+
+
+def awards_apply(*, effects: list[PlannedEffect], run: ApplyRun) -> list[dict]:
+    """Credit a bill's awards once per key, in one ledger credit per credit_terms group; results in effect order.
+
+    A replay (the awards' keys are recorded) returns what the first call credited and posts nothing.
+    """
+    from ..models import RuleAward
+
+    keys = [run.key(effect) for effect in effects]
+    done = {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org, idempotency_key__in=keys)}
+    pending = [(effect, key) for effect, key in zip(effects, keys, strict=True) if key not in done]
+    results = {key: _replayed(effect, key, done[key], run) for effect, key in zip(effects, keys, strict=True)
+               if key in done}
+    if pending:
+        results.update(_pending_apply(pending=pending, run=run, earlier=len(done)))
+    return [results[key] for key in keys]
+
+
+def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
     from ..models import RuleAward, RuleTally
 
-    key = run.key(effect)
-    done = RuleAward.objects.filter(org=run.org, idempotency_key=key).first()
-    if done is not None:
-        return _result(effect, key, applied=True, replayed=True,
-                       points=str(done.points.quantize(quantum_for(run.context.program))))
-    context = run.context
-    tally = _recheck(run=run, effect=effect, caps=effect.params["caps"]) if effect.params.get("caps") else None
-    if effect.points <= 0:
-        return _result(effect, key, applied=False, replayed=False, reason=f"cap reached: {effect.params['cappedBy']}")
-    entry = points_credit(
-        org=run.org, customer=context.customer, points=effect.points, program=context.program,
-        source_type=run.source_type, source_ref=run.source_ref, reason=f"Rule: {effect.rule_name}"[:250],
-        actor=run.actor, idempotency_key=key, earned_at=context.occurred_at,
-        meta={"ruleId": effect.rule_id, "billPoints": str(effect.bill_points),
-              "linePoints": {str(k): str(v) for k, v in sorted(effect.line_points.items())}})
-    # points_credit holds the account lock now, so a concurrent first call with this key has committed: look again.
-    if (done := RuleAward.objects.filter(org=run.org, idempotency_key=key).first()) is not None:
-        return _result(effect, key, applied=True, replayed=True,
-                       points=str(done.points.quantize(quantum_for(run.context.program))))
-    # Every value is computed here and the key was checked under the lock: no full_clean (a query per constraint).
-    RuleAward.objects.create(org=run.org, rule_id=effect.rule_id, customer=context.customer, program=context.program,
-                             points=effect.points, source_type=run.source_type, source_ref=run.source_ref,
-                             idempotency_key=key, ledger_entry=entry, awarded_at=context.occurred_at)
-    if tally is not None:
-        RuleTally.objects.filter(pk=tally.pk).update(awarded_points=F("awarded_points") + effect.points,
-                                                     award_count=F("award_count") + 1, updated_at=timezone.now())
-    run.applied_points[effect.rule_id] = run.applied_points.get(effect.rule_id, ZERO) + effect.points
-    return _result(effect, key, applied=True, replayed=False)
+    tallies = _recheck(run=run, effects=[effect for effect, _ in pending])
+    results, groups = {}, {}
+    for effect, key in pending:
+        if effect.points <= 0:
+            results[key] = _result(effect, key, applied=False, replayed=False,
+                                   reason=f"cap reached: {effect.params['cappedBy']}")
+        else:
+            groups.setdefault(credit_terms(effect), []).append((effect, key))
+    if not groups:
+        return results
+    entries = {terms: _credit(run=run, effects=[e for e, _ in members],
+                              key=_credit_key(run, n, len(groups), earlier))
+               for n, (terms, members) in enumerate(groups.items(), start=1)}
+    # points_credit held the account lock, so a concurrent first call with these keys has committed: look again.
+    keys = [key for members in groups.values() for _, key in members]
+    if done := {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org, idempotency_key__in=keys)}:
+        for members in groups.values():
+            results.update({key: _replayed(effect, key, done[key], run) for effect, key in members if key in done})
+        return results
+    context, now = run.context, timezone.now()
+    # Every value is computed here and the keys were checked under the lock: no full_clean (a query per constraint).
+    RuleAward.objects.bulk_create([
+        RuleAward(org=run.org, rule_id=effect.rule_id, customer=context.customer, program=context.program,
+                  points=effect.points, source_type=run.source_type, source_ref=run.source_ref, idempotency_key=key,
+                  ledger_entry=entries[terms], awarded_at=context.occurred_at, created_at=now)
+        for terms, members in groups.items() for effect, key in members])
+    budgeted: dict[int, list] = {}
+    for members in groups.values():
+        for effect, key in members:
+            run.applied_points[effect.rule_id] = run.applied_points.get(effect.rule_id, ZERO) + effect.points
+            results[key] = _result(effect, key, applied=True, replayed=False)
+            if effect.rule_id in tallies:
+                budgeted.setdefault(effect.rule_id, []).append(effect.points)
+    for rule_id, points in budgeted.items():
+        RuleTally.objects.filter(pk=tallies[rule_id].pk).update(
+            awarded_points=F("awarded_points") + sum(points, ZERO), award_count=F("award_count") + len(points),
+            updated_at=now)
+    return results

@@ -148,6 +148,6 @@ class AwardPoints(Effect):
                     "uncapped": str(total), "cappedBy": None})
 
     def apply(self, *, effect: PlannedEffect, run: ApplyRun) -> dict:
-        from .apply_points import award_apply
+        from .apply_points import awards_apply
 
-        return award_apply(effect=effect, run=run)
+        return awards_apply(effects=[effect], run=run)[0]

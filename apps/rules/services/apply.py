@@ -7,6 +7,7 @@ from apps.points.services import SYSTEM, Actor
 
 from ..contexts import ZERO, EventContext, Evaluation
 from ..effects import ApplyRun, effect_for
+from ..effects.apply_points import awards_apply
 from ..errors import RuleInvalid
 
 MAX_PREFIX_LENGTH = 150
@@ -17,11 +18,13 @@ def effects_apply(*, org, evaluation: Evaluation, context: EventContext, source_
                   actor: Actor = SYSTEM, idempotency_prefix: str) -> list[dict]:
     """Apply the planned effects in order and return what each did. Safe to call twice with the same prefix.
 
-    Each effect is keyed f"{idempotency_prefix}:rule:{rule_id}:{n}" (n: its position in the rule): points are
-    credited with that idempotency key, the award, message and outbox rows are unique on it, and labels are
-    set-like. Customer caps and budgets are checked again under lock; if a concurrent event used the room, the
-    award (and evaluation.total_points) is lowered in place — callers storing per-line points should read them
-    from the effects after this call. Post-earn listeners (apps.rules.hooks) are the caller's to run.
+    Each effect is keyed f"{idempotency_prefix}:rule:{rule_id}:{n}" (n: its position in the rule): the award,
+    message and outbox rows are unique on it, and labels are set-like. All awards are applied first, together: one
+    ledger credit f"{idempotency_prefix}:awards" for their summed points (its meta lists the points per rule; awards
+    needing another expiry or transferability get a credit per group), the award rows in one insert, the customer
+    and account locked once. Customer caps and budgets are checked again under lock; if a concurrent event used the
+    room, the award (and evaluation.total_points) is lowered in place — callers storing per-line points should read
+    them from the effects after this call. Post-earn listeners (apps.rules.hooks) are the caller's to run.
     """
     if getattr(context.org, "pk", None) != org.pk:
         raise RuleInvalid(detail="the event belongs to another organisation")
@@ -29,10 +32,14 @@ def effects_apply(*, org, evaluation: Evaluation, context: EventContext, source_
         raise RuleInvalid(detail=f"the idempotency prefix must be 1 to {MAX_PREFIX_LENGTH} characters")
     run = ApplyRun(org=org, context=context, source_type=source_type, source_ref=str(source_ref), actor=actor,
                    idempotency_prefix=idempotency_prefix, total_points=evaluation.total_points)
+    awards = [e for e in evaluation.effects if e.effect_type == "award_points"] if context.customer else []
+    awarded = dict(zip(map(id, awards), awards_apply(effects=awards, run=run), strict=True)) if awards else {}
     results = []
     for effect in evaluation.effects:
         handler = effect_for(effect.effect_type)
-        if handler is None:
+        if id(effect) in awarded:
+            results.append(awarded[id(effect)])
+        elif handler is None:
             results.append({"ruleId": effect.rule_id, "type": effect.effect_type, "key": run.key(effect),
                             "applied": False, "reason": "unknown effect type"})
         elif handler.needs_customer and context.customer is None:

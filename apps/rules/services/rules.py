@@ -123,7 +123,8 @@ def _percent(value) -> Decimal:
         raise EarnPercentInvalid() from None
     if not percent.is_finite() or percent <= 0 or percent > 100:
         raise EarnPercentInvalid()
-    return percent.normalize() if percent == percent.to_integral_value() else percent
+    # Plain notation without trailing zeros: 10 (not 1E+1), 1.5 (not 1.50).
+    return Decimal(format(percent.normalize(), "f"))
 
 
 @transaction.atomic

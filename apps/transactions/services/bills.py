@@ -16,7 +16,7 @@ from .. import errors
 from ..choices import FORWARD_TYPES, BillType, DeliveryStatus, LineType, OutlierStatus, ReturnType
 from ..models import Bill, BillLine, BillTender
 from . import intake
-from .earning import bill_earn, bill_evaluate
+from .earning import bill_award, bill_evaluate, bill_plan
 from .inputs import BillInput, LineInput
 from .returns import parent_bill_get, return_apply
 
@@ -87,10 +87,14 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
         raise errors.DuplicateBillNumber(field="billNumber")
     bill = _bill_build(org=org, data=data, prepared=prepared, customer=customer, number_is_unique=number_is_unique)
     _redemptions_check(org=org, bill=bill, customer=customer)
-    bill.save()
     lines = _lines_build(bill=bill, data=data, prepared=prepared)
-    BillLine.objects.bulk_create(lines)
     tenders = _tenders_build(bill=bill, data=data, prepared=prepared)
+    earns = data.type in (BillType.REGULAR, BillType.MIXED) and bill.program is not None
+    # Evaluated before the insert (evaluation writes nothing), so the bill and its lines go in with their points.
+    plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program) if earns \
+        else None
+    bill.save()
+    BillLine.objects.bulk_create(lines)
     if tenders:
         BillTender.objects.bulk_create(tenders)
     result = BillResult(bill=bill, customer=customer, customer_registered=registered,
@@ -100,10 +104,8 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     if data.type == BillType.MIXED:
         _exchange_returns(org=org, data=data, bill=bill, customer=customer, till=prepared.till, result=result,
                           first_position=len(lines))
-    if data.type in (BillType.REGULAR, BillType.MIXED) and bill.program is not None:
-        sold = [line for line in lines if line.type == LineType.REGULAR]
-        result.effects = bill_earn(bill=bill, lines=sold, tenders=tenders, customer=customer, program=bill.program,
-                                   till=prepared.till)
+    if plan is not None:
+        result.effects = bill_award(plan=plan, bill=bill, lines=lines, till=prepared.till)
         result.points_awarded = bill.points
     return result
 

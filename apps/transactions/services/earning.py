@@ -89,30 +89,60 @@ def bill_evaluate(*, bill: Bill, lines: list[BillLine], tenders, customer, progr
     return context, evaluation, split_for_lines(evaluation, lines)
 
 
-def bill_earn(*, bill: Bill, lines: list[BillLine], tenders, customer, program, till) -> list[dict]:
-    """Evaluate a saved bill, apply the effects, and store its log and points. Caller holds the transaction.
+@dataclass
+class EarnPlan:
+    """What a bill will earn, decided before the bill is stored (so it is inserted with its points)."""
 
-    The split is read after effects_apply, which may lower an award in place when a concurrent bill used the
-    room under a customer cap, so the bill records exactly what was credited.
-    """
-    context = context_build(bill=bill, lines=lines, tenders=tenders, customer=customer, program=program)
-    evaluation = rules_evaluate(context)
-    actor = Actor.for_till(till) if till is not None else Actor()
-    applied = rules_effects_apply(org=bill.org, evaluation=evaluation, context=context, source_ref=str(bill.pk),
-                                  actor=actor, idempotency_prefix=f"bill:{bill.pk}") if evaluation.effects else []
-    split = split_for_lines(evaluation, lines)
+    context: object
+    evaluation: object
+    split: PointsSplit
+
+
+def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[BillLine]:
+    """Write a split onto the bill and its lines in memory; returns the lines whose points changed."""
     changed = []
     for line in lines:
         points = split.lines.get(line.position, ZERO)
-        if points:
+        if line.points != points:
             line.points = points
             changed.append(line)
-    if changed:
-        BillLine.objects.bulk_update(changed, ["points"])
     bill.points, bill.bill_points = split.total, split.bill
+    return changed
+
+
+def planned_effects(evaluation) -> list[dict]:
+    return jsonable([{"ruleId": e.rule_id, "ruleName": e.rule_name, **e.log_item()} for e in evaluation.effects])
+
+
+def bill_plan(*, bill: Bill, lines: list[BillLine], tenders, customer, program) -> EarnPlan:
+    """Evaluate a bill not yet stored and put its points, log and planned effects on the objects (no writes)."""
+    context, evaluation, split = bill_evaluate(bill=bill, lines=lines, tenders=tenders, customer=customer,
+                                               program=program)
+    _points_set(bill, lines, split)
     bill.evaluation_log = jsonable(evaluation.log)
-    bill.effects = jsonable(applied or [])
-    bill.save(update_fields=["points", "bill_points", "evaluation_log", "effects", "updated_at"])
+    bill.effects = planned_effects(evaluation)
+    return EarnPlan(context=context, evaluation=evaluation, split=split)
+
+
+def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> list[dict]:
+    """Apply a stored bill's planned effects (credits with keys f"bill:{pk}:rule:..."). Caller holds the transaction.
+
+    effects_apply may lower an award in place when a concurrent bill used the room under a customer cap; the bill
+    and its lines are then corrected (one update each), so they record exactly what was credited.
+    """
+    if not plan.evaluation.effects:
+        return []
+    actor = Actor.for_till(till) if till is not None else Actor()
+    applied = rules_effects_apply(org=bill.org, evaluation=plan.evaluation, context=plan.context,
+                                  source_ref=str(bill.pk), actor=actor, idempotency_prefix=f"bill:{bill.pk}")
+    split = split_for_lines(plan.evaluation, lines)
+    if split.total != plan.split.total or split.lines != plan.split.lines:
+        changed = _points_set(bill, lines, split)
+        if changed:
+            BillLine.objects.bulk_update(changed, ["points"])
+        bill.effects = planned_effects(plan.evaluation)
+        bill.save(update_fields=["points", "bill_points", "effects", "updated_at"])
     if split.total > 0:
-        earn_listeners_run(org=bill.org, customer=customer, program=program, context=context, awarded=split.total)
+        earn_listeners_run(org=bill.org, customer=bill.customer, program=bill.program, context=plan.context,
+                           awarded=split.total)
     return applied or []

@@ -30,27 +30,72 @@ def vip(org):
     return Label.objects.create(org=org, name="VIP")
 
 
-def test_award_is_credited_with_a_key_per_rule_and_effect(org, program, customer, event):
-    # given: two award effects in one rule
-    rule = RuleFactory(org=org, program=program, effects=[
+def test_awards_are_keyed_per_rule_and_effect_and_credited_once_per_bill(org, program, customer, event):
+    # given: two award effects in one rule and a second rule
+    rule = RuleFactory(org=org, program=program, name="Base", priority=1, effects=[
         {"type": "award_points", "params": {"basis": "bill_percent", "value": "1"}},
         {"type": "award_points", "params": {"basis": "bill_fixed", "value": "5"}}])
+    other = RuleFactory(org=org, program=program, name="Bonus", priority=2, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "3"}}])
     context = event(amount="1000", lines=[line(0, "600"), line(1, "400")])
     evaluation = evaluate(context)
     # when
     results = apply(org, context, evaluation)
     # then
-    keys = [f"bill:7:rule:{rule.pk}:0", f"bill:7:rule:{rule.pk}:1"]
+    keys = [f"bill:7:rule:{rule.pk}:0", f"bill:7:rule:{rule.pk}:1", f"bill:7:rule:{other.pk}:0"]
     assert [r["key"] for r in results] == keys
-    assert [(r["points"], r["applied"], r["replayed"]) for r in results] == [("10", True, False), ("5", True, False)]
+    assert [(r["points"], r["applied"], r["replayed"]) for r in results] == [
+        ("10", True, False), ("5", True, False), ("3", True, False)]
+    assert results[0]["linePoints"] == {"0": "6", "1": "4"}
+    entry = LedgerEntry.objects.get(org=org)
+    assert (entry.idempotency_key, entry.available_delta, entry.source_type, entry.source_ref, entry.reason) == (
+        "bill:7:awards", D("18"), "BILL", "7", "Rules: Base, Bonus")
+    assert entry.meta == {"awards": [{"ruleId": rule.pk, "ruleName": "Base", "points": "15"},
+                                     {"ruleId": other.pk, "ruleName": "Bonus", "points": "3"}]}
+    lot = PointsLot.objects.get(credit_entry=entry)
+    assert (lot.amount, lot.earned_at, lot.is_transferable) == (D("18"), context.occurred_at, True)
+    assert sorted(RuleAward.objects.values_list("rule_id", "idempotency_key", "points", "ledger_entry_id",
+                                                "source_ref", "awarded_at")) == sorted([
+        (rule.pk, keys[0], D("10"), entry.pk, "7", context.occurred_at),
+        (rule.pk, keys[1], D("5"), entry.pk, "7", context.occurred_at),
+        (other.pk, keys[2], D("3"), entry.pk, "7", context.occurred_at)])
+
+
+def test_awards_with_other_credit_terms_get_their_own_credit(org, program, customer, event):
+    # given: two planned awards, one of them for a non-transferable lot expiring on a date of its own
+    RuleFactory(org=org, program=program, priority=1, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "5"}}])
+    RuleFactory(org=org, program=program, priority=2, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "7"}}])
+    context = event()
+    evaluation = evaluate(context)
+    evaluation.effects[1].params.update(expiresAt="2027-01-31T18:30:00+00:00", transferable=False)
+    # when
+    apply(org, context, evaluation)
+    # then
     entries = LedgerEntry.objects.filter(org=org).order_by("id")
-    assert [(e.idempotency_key, e.available_delta, e.source_type, e.source_ref) for e in entries] == [
-        (keys[0], D("10"), "BILL", "7"), (keys[1], D("5"), "BILL", "7")]
-    assert entries[0].meta == {"ruleId": rule.pk, "billPoints": "0", "linePoints": {"0": "6", "1": "4"}}
-    assert PointsLot.objects.get(credit_entry=entries[0]).earned_at == context.occurred_at
-    assert list(RuleAward.objects.values_list("rule_id", "customer_id", "points", "source_ref", "awarded_at")) == [
-        (rule.pk, customer.pk, D("5"), "7", context.occurred_at), (rule.pk, customer.pk, D("10"), "7",
-                                                                     context.occurred_at)]
+    assert [(e.idempotency_key, e.available_delta) for e in entries] == [
+        ("bill:7:awards:1", D("5")), ("bill:7:awards:2", D("7"))]
+    lot = PointsLot.objects.get(credit_entry=entries[1])
+    assert (lot.is_transferable, lot.expires_at.isoformat()) == (False, "2027-01-31T18:30:00+00:00")
+    assert PointsLot.objects.get(credit_entry=entries[0]).is_transferable is True
+
+
+def test_an_award_added_after_the_first_call_is_credited_with_a_new_key(org, program, customer, event):
+    # given: a bill applied once, then a rule that started since
+    RuleFactory(org=org, program=program, priority=1, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "5"}}])
+    context = event()
+    apply(org, context, evaluate(context))
+    RuleFactory(org=org, program=program, priority=2, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "7"}}])
+    # when
+    results = apply(org, context, evaluate(context))
+    # then
+    assert [(r["points"], r["replayed"]) for r in results] == [("5", True), ("7", False)]
+    assert [(e.idempotency_key, e.available_delta) for e in LedgerEntry.objects.filter(org=org).order_by("id")] == [
+        ("bill:7:awards", D("5")), ("bill:7:awards:after:1", D("7"))]
+    assert RuleAward.objects.count() == 2
 
 
 def test_applying_twice_with_the_same_prefix_changes_nothing(org, program, customer, event, vip):

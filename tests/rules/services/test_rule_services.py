@@ -153,6 +153,15 @@ def test_default_earn_rule_is_idempotent_and_follows_the_percent(org, program):
     assert Rule.objects.count() == 1
 
 
+@pytest.mark.parametrize(("percent", "name", "value"), [
+    (D("10"), "Earn 10% of the bill", "10"), (D("100"), "Earn 100% of the bill", "100"),
+    (D("1.50"), "Earn 1.5% of the bill", "1.5"), (D("1E+1"), "Earn 10% of the bill", "10"),
+    ("0.25", "Earn 0.25% of the bill", "0.25"), (20, "Earn 20% of the bill", "20")])
+def test_default_earn_rule_names_the_percent_plainly(org, program, percent, name, value):
+    rule = default_earn_rule_ensure(org=org, program=program, percent=percent)
+    assert (rule.name, rule.effects[0]["params"]["value"]) == (name, value)
+
+
 @pytest.mark.parametrize("percent", [D("0"), D("-1"), D("101"), "abc"])
 def test_default_earn_percent_must_be_sensible(org, program, percent):
     with pytest.raises(EarnPercentInvalid):

@@ -55,3 +55,29 @@ def test_promised_points_follow_the_programmes_delay(org, program, member, earn_
     # then
     account = PointsAccount.objects.get(customer=member)
     assert (account.available, account.promised, result.points_awarded) == (D("0"), D("50"), D("50"))
+
+
+def test_award_lowered_when_applied_is_what_the_bill_records(org, program, member, add_bill, monkeypatch):
+    # given 10% capped at 60 points per customer per month
+    from apps.rules.services import rule_create
+    from apps.transactions.services import earning
+
+    rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
+                max_points_per_customer=D("60"), customer_cap_period="MONTH",
+                effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    real_apply = earning.rules_effects_apply
+
+    def racing_apply(**kwargs):
+        # another bill of the customer uses 50 of the room between this bill's evaluation and its credit
+        monkeypatch.setattr(earning, "rules_effects_apply", real_apply)
+        add_bill(sale("B-0", ("RICE5", 2, "250")))
+        return real_apply(**kwargs)
+
+    monkeypatch.setattr(earning, "rules_effects_apply", racing_apply)
+    # when a bill planned at 50 points is applied with 10 left
+    result = add_bill(sale("B-1", ("RICE5", 1, "250"), ("DAL1", 2, "125")))
+    # then the bill and its lines record what was credited
+    bill = Bill.objects.get(pk=result.bill.pk)
+    assert bill.points == D("10") and sum(line.points for line in bill.lines.all()) == D("10")
+    assert bill.effects[0]["points"] == "10"
+    assert PointsAccount.objects.get(customer=member).available == D("60")

@@ -6,8 +6,8 @@ Failures of the item (unknown customer, invalid points, a redemption rule) answe
 from __future__ import annotations
 
 from datetime import datetime
-from types import SimpleNamespace
 from decimal import ROUND_CEILING, Decimal
+from types import SimpleNamespace
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema

@@ -11,8 +11,8 @@ from apps.core.api.envelopes import V2Envelope
 from apps.core.api.views import V2APIView
 from apps.core.errors import InvalidInput, LimitTooLarge, LimitTooSmall, OffsetNegative
 from apps.customers import errors as customer_errors
-from apps.customers.api.v2.serializers import customer_v2
 from apps.customers import selectors as customers
+from apps.customers.api.v2.serializers import customer_v2
 from apps.points import errors as points_errors
 from apps.points import selectors
 from apps.points.services import (Actor, points_amount, points_convert_promised, points_reverse_redemption,

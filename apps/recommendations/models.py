@@ -1,0 +1,1 @@
+"""No tables of its own: recommendations are computed from the transaction domain's bills and lines."""
