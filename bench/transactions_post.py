@@ -330,8 +330,8 @@ def report(minimal: dict, bills: dict, one_rule: dict, queries: tuple[int, int, 
         f"Bills reach {ratio}x the minimal endpoint's throughput (target >= 0.6x: {verdict(ratio >= 0.6)}); "
         f"bill p99 {bills['p99']} ms (target <= 50 ms: {verdict(bills['p99'] <= 50)}).", "",
         f"Of the bill's {bill_queries} queries, {apply_queries} are spent applying the rules' effects "
-        "(apps.rules effects_apply: per matching award rule a customer lock, an idempotency lookup, the ledger "
-        f"credit with its account lock, entry, lot and account update, and an award row); the other "
+        "(apps.rules effects_apply: one ledger credit for all of the bill's awards - account lock, entry, lot, "
+        f"account update - plus the bulk-inserted award rows and the cap re-checks under lock); the other "
         f"{bill_queries - apply_queries} authenticate the till, check master data, find the customer, evaluate the "
         "rules and store the bill with its lines and tender.",
     ]
