@@ -176,7 +176,10 @@ class LedgerEntry(OrgOwned):
 class PointsLot(OrgOwned):
     """Points from one credit: when they were earned, when they expire, and how many remain."""
 
-    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="lots")
+    # No single-column indexes on org and account: the FEFO index leads with account and the source index with org,
+    # and every extra index is written again each time the expiry job rewrites a lot.
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="lots", db_index=False)
     credit_entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lots")
     state = models.CharField(max_length=10, choices=LotState.choices, default=LotState.AVAILABLE)
     amount = models.DecimalField(**POINTS)
@@ -215,7 +218,7 @@ class LotMovement(OrgOwned):
     """How much of a lot an entry consumed (negative) or restored (positive)."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="movements")
-    lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="movements")
+    lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="movements", db_index=False)  # (lot, id)
     amount = models.DecimalField(**POINTS)
 
     class Meta:
