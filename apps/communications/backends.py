@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,9 +15,12 @@ class DeliveryFailed(Exception):
     """The gateway refused or could not be reached; the task retries."""
 
 
-class BaseBackend:
-    def send(self, *, recipient: str, subject: str, body: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+class BaseBackend(ABC):
+    """A delivery channel; SMS gateways subclass this and implement send."""
+
+    @abstractmethod
+    def send(self, *, recipient: str, subject: str, body: str) -> None:
+        """Deliver one message or raise DeliveryFailed (the task retries)."""
 
 
 class ConsoleBackend(BaseBackend):

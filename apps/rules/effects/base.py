@@ -6,6 +6,7 @@ A new effect (issue a coupon, grant a badge) is a new class decorated with @effe
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
@@ -117,7 +118,7 @@ def _param_clean(param: Param, value):
     raise ParamError(name, f"unknown parameter kind {kind}")
 
 
-class Effect:
+class Effect(ABC):
     """Base class of an effect type."""
 
     type: ClassVar[str]
@@ -148,13 +149,13 @@ class Effect:
         """Checks across parameters (override)."""
         return params
 
+    @abstractmethod
     def plan(self, *, rule, params: dict, ctx: PlanContext) -> PlannedEffect | str:
         """The planned effect, or a short reason why it does nothing for this event."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, *, effect: PlannedEffect, run: ApplyRun) -> dict:
         """Carry the effect out inside effects_apply's transaction; idempotent on run.key(effect)."""
-        raise NotImplementedError
 
     @classmethod
     def describe(cls) -> str:
