@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from apps.core.api.handlers import not_found_view
+from apps.coupons.api.urls import root_urlpatterns as coupons_root
 from apps.core.views import health
 
 API_VERSIONS = {"v1.1": "loyalty.api.v1_1", "v1": "loyalty.api.v1", "v2": "loyalty.api.v2", "v3": "loyalty.api.v3"}
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("loyalty.api.v1")),
     path("", include("loyalty.api.v2")),
     path("", include("loyalty.api.v3")),
+    *coupons_root,
     # Unknown API paths answer 404 in their version's envelope, whatever DEBUG says.
     re_path(r"^(?:v1|v1\.1|v2|v3|api_gateway)/", not_found_view),
 ]

@@ -11,8 +11,11 @@ from apps.referrals.api.urls import v11_urlpatterns as referrals
 from apps.user_auth.api.urls import v11_urlpatterns as user_auth
 from apps.transactions.api.urls import v11_urlpatterns as transactions
 from apps.rules.api.urls import v11_urlpatterns as rules
+from apps.tiers.api.urls import v11_urlpatterns as tiers
+from apps.coupons.api.urls import v11_urlpatterns as coupons
+from apps.cards.api.urls import v11_urlpatterns as cards
 from apps.recommendations.api.urls import v11_urlpatterns as recommendations
 
-routes = [*organizations, *customers, *customers_v11, *fields, *labels, *referrals, *user_auth, *transactions, *rules, *recommendations, *points]
+routes = [*organizations, *tiers, *coupons, *cards, *customers, *customers_v11, *fields, *labels, *referrals, *user_auth, *transactions, *rules, *recommendations, *points]
 
 urlpatterns = [path("v1.1/", include((routes, "v1.1"), namespace="v1.1"))]

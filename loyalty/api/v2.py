@@ -10,8 +10,11 @@ from apps.referrals.api.urls import v2_urlpatterns as referrals
 from apps.user_auth.api.urls import v2_urlpatterns as user_auth
 from apps.transactions.api.urls import v2_urlpatterns as transactions
 from apps.rules.api.urls import v2_urlpatterns as rules
+from apps.tiers.api.urls import v2_urlpatterns as tiers
+from apps.coupons.api.urls import v2_urlpatterns as coupons
+from apps.cards.api.urls import v2_urlpatterns as cards
 from apps.recommendations.api.urls import v2_urlpatterns as recommendations
 
-routes = [*organizations, *points, *recommendations, *customers, *fields, *labels, *referrals, *user_auth, *transactions, *rules]
+routes = [*organizations, *tiers, *coupons, *cards, *points, *recommendations, *customers, *fields, *labels, *referrals, *user_auth, *transactions, *rules]
 
 urlpatterns = [path("v2/", include((routes, "v2"), namespace="v2"))]

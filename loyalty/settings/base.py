@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "apps.communications",
     "apps.rules",
     "apps.transactions",
+    "apps.tiers",
+    "apps.coupons",
+    "apps.cards",
     "apps.recommendations",
     "apps.demo",
 ]
