@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from apps.core.orgcache import org_data_local_clear
 from apps.access.services import access_group_full, api_client_create
 from tests.factories.organizations import TILL_PASSWORD, OrganizationFactory, TillFactory
 from tests.helpers.api import till_client
@@ -12,8 +13,10 @@ from tests.helpers.api import till_client
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    org_data_local_clear()
     yield
     cache.clear()
+    org_data_local_clear()
 
 
 @pytest.fixture

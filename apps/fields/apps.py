@@ -7,6 +7,7 @@ class FieldsConfig(AppConfig):
     verbose_name = "Extended and custom fields"
 
     def ready(self):
+        from . import signals  # noqa: F401 - connects the extended-field cache invalidation
         from apps.organizations.choices import ConfigValueType
         from apps.organizations.configs import ConfigKey, register
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from apps.core.orgcache import org_data
 from apps.organizations.models import CustomField, Organization
 from apps.organizations.selectors import custom_field_list
 
@@ -39,3 +40,12 @@ def extended_field_meta(*, org: Organization, entity: str | None = None) -> list
 def custom_fields_of_scope(*, org: Organization, scope: str | None = None) -> QuerySet[CustomField]:
     """The org's custom fields, optionally of one scope given by its org or v2 name."""
     return custom_field_list(org=org, scope=scope_internal(scope) if scope else None)
+
+
+EXTENDED_FIELDS_DATA = "extended-fields"
+
+
+def extended_definitions(*, org: Organization, entity: str) -> tuple[ExtendedField, ...]:
+    """The entity's active extended fields, from the process's copy while none changed (read-only)."""
+    return org_data(org.pk, EXTENDED_FIELDS_DATA, (entity,),
+                    lambda: tuple(extended_field_list(org=org, entity=entity, active_only=True)))

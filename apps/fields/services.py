@@ -15,11 +15,12 @@ from django.db import transaction
 
 from apps.organizations.choices import CustomFieldType as C
 from apps.organizations.models import CustomField, Organization, Store
-from apps.organizations.selectors import custom_field_list
+from apps.organizations.selectors import custom_field_definitions
 
 from . import errors, meta, validation
 from .choices import ENTITY_ALIASES, ENUM_TYPES, NUMERIC_TYPES, ExtendedFieldDataType, ExtendedFieldEntity
 from .models import ExtendedField
+from .selectors import extended_definitions
 from .scopes import scope_internal
 
 T = ExtendedFieldDataType
@@ -57,7 +58,7 @@ def extended_fields_clean(*, org: Organization, entity: str, values: dict | list
     report bad extended fields as item warnings (the platform's transaction APIs do) instead of refusing."""
     entity = extended_field_entity(entity)
     pairs = _pairs(values, "extendedFields", errors.ExtendedFieldInvalid)
-    definitions = list(ExtendedField.objects.for_org(org).filter(entity=entity, is_active=True))
+    definitions = extended_definitions(org=org, entity=entity)
     exact = {d.name: d for d in definitions}
     folded = {d.name.casefold(): d for d in definitions}
     cleaned: dict = {}
@@ -174,7 +175,7 @@ def custom_fields_validate(*, org: Organization, scope: str, values: dict | list
     """
     internal = scope_internal(scope)
     pairs = _pairs(values, "customFields", errors.InvalidCustomFieldsInput)
-    definitions = [f for f in custom_field_list(org=org, scope=internal) if not f.is_disabled
+    definitions = [f for f in custom_field_definitions(org=org, scope=internal) if not f.is_disabled
                    and not f.disable_at_server]
     exact = {d.name: d for d in definitions}
     folded = {d.name.casefold(): d for d in definitions}

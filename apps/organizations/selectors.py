@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
+from apps.core.orgcache import org_data
+
 from . import errors
 from .configs import CONFIG_KEYS
 from .models import Concept, CustomField, Location, OrgConfig, PaymentMode, Store, Till, Zone
@@ -135,6 +137,21 @@ def custom_field_list(*, org, scope: str | None = None) -> QuerySet[CustomField]
     if scope:
         qs = qs.filter(scope=scope)
     return qs
+
+
+CUSTOM_FIELDS_DATA = "custom-fields"
+TENDERS_DATA = "tenders"
+
+
+def custom_field_definitions(*, org, scope: str) -> tuple[CustomField, ...]:
+    """The scope's custom fields, from the process's copy while none changed (read-only; apps.core.orgcache)."""
+    return org_data(org.pk, CUSTOM_FIELDS_DATA, (scope,), lambda: tuple(custom_field_list(org=org, scope=scope)))
+
+
+def payment_modes_active(*, org) -> tuple[PaymentMode, ...]:
+    """The org's active tenders, from the process's copy while none changed (read-only)."""
+    return org_data(org.pk, TENDERS_DATA, ("active",),
+                    lambda: tuple(PaymentMode.objects.for_org(org).filter(is_active=True).order_by("position", "id")))
 
 
 def location_list(*, org, codes: list[str] | None = None) -> QuerySet[Location]:

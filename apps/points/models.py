@@ -101,6 +101,8 @@ class PointsCurrency(OrgOwned):
 class PointsAccount(OrgOwned):
     """A customer's balance in one currency of one programme; cached totals move with entries, under a row lock."""
 
+    # The unique (org, customer, program, currency) index serves lookups by org.
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="points_accounts")
     program = models.ForeignKey(LoyaltyProgram, on_delete=models.PROTECT, related_name="accounts")
     currency = models.ForeignKey(PointsCurrency, on_delete=models.PROTECT, related_name="accounts")
@@ -116,11 +118,20 @@ class PointsAccount(OrgOwned):
     transferred_out = models.DecimalField(**POINTS, default=ZERO)
     shortfall = models.DecimalField(**POINTS, default=ZERO, help_text="Debits that could not be taken (CLAMP).")
     allow_negative = models.BooleanField(default=False)
+    next_expiry_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="No available lot with points left expires before this (a lower bound the expiry job starts from; "
+                  "empty: nothing to expire).")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The expiry job's queue: accounts with something due, earliest first.
+            models.Index(fields=["next_expiry_at"], condition=Q(next_expiry_at__isnull=False),
+                         name="points_account_next_expiry_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["org", "customer", "program", "currency"],
                                     name="%(app_label)s_%(class)s_unique_account"),
@@ -139,7 +150,9 @@ class PointsAccount(OrgOwned):
 class LedgerEntry(OrgOwned):
     """One immutable movement of an account's available and/or promised points."""
 
-    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="entries")
+    # Indexed by (org, source...) and (account, id) below; single-column indexes would only slow every insert.
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="entries", db_index=False)
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
     available_delta = models.DecimalField(**POINTS, default=ZERO)
     promised_delta = models.DecimalField(**POINTS, default=ZERO)
@@ -203,9 +216,10 @@ class PointsLot(OrgOwned):
         indexes = [
             # FEFO consumption: an account's lots by state and expiry.
             models.Index(fields=["account", "state", "expires_at", "id"], name="points_lot_fefo_idx"),
-            # The expiry job: due lots that still hold points.
-            models.Index(fields=["expires_at"], condition=Q(remaining__gt=0, state="AVAILABLE"),
-                         name="points_lot_due_idx"),
+            # Lots expiring in a window (reminders, liability). Its key and predicate leave out the columns the expiry
+            # job writes (remaining, expired_amount, expired_at), so expiring a lot is a HOT update touching no index;
+            # the job itself finds its work through PointsAccount.next_expiry_at.
+            models.Index(fields=["expires_at"], condition=Q(state="AVAILABLE"), name="points_lot_expiring_idx"),
             models.Index(fields=["available_from"], condition=Q(state="PROMISED"), name="points_lot_promised_idx"),
             models.Index(fields=["org", "source_type", "source_ref"], name="points_lot_source_idx"),
         ]
@@ -217,8 +231,20 @@ class PointsLot(OrgOwned):
 class LotMovement(OrgOwned):
     """How much of a lot an entry consumed (negative) or restored (positive)."""
 
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="movements")
-    lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="movements", db_index=False)  # (lot, id)
+    # The org is carried for tenancy and sharding; its integrity follows from the entry's (same org, one statement),
+    # so it has no foreign-key check and no index of its own: the expiry job writes a million of these a night.
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False,
+                            db_constraint=False)
+
+    # No database foreign-key checks on entry and lot: they cost more than the rest of the nightly expiry together
+    # (a million deferred checks at commit). Integrity holds by construction and is enforced otherwise: a movement is
+    # written in the same transaction as its entry, under the lock of the account whose lots it names; entries and
+    # movements are append-only (a PostgreSQL trigger refuses UPDATE and DELETE, migration 0004); Django's PROTECT
+    # still guards deletes through the ORM; and ledger_check verifies that every movement names a lot of its
+    # entry's account.
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="movements", db_constraint=False)
+    lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="movements", db_index=False,
+                            db_constraint=False)  # indexed by (lot, id)
     amount = models.DecimalField(**POINTS)
 
     class Meta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -35,21 +36,24 @@ def points_expire_all_task(now: str | None = None) -> int:
 
 
 @shared_task(**RETRY)
-def points_expire_task(*, org_id: int, now: str, run_id: int | None = None, after_account_id: int = 0,
-                       chunk_accounts: int = 1000) -> int | None:
+def points_expire_task(*, org_id: int, now: str, run_id: int | None = None, chunk_accounts: int = 1000) -> int | None:
+    """Open the org's expiry run, then let POINTS_EXPIRY_WORKERS invocations drain its queue side by side.
+
+    The workers share nothing but the queue (PointsAccount.next_expiry_at, taken with SKIP LOCKED), so they never
+    wait on each other, and each one carries on in a new invocation when its time budget is spent.
+    """
     moment = _now(now)
     if run_id is None:
         run_id = jobs.points_expire_start(org_id=org_id, now=moment)
-        if run_id is not None:  # the work runs in its own invocation, so a retry keeps this run
-            points_expire_task.delay(org_id=org_id, now=now, run_id=run_id, chunk_accounts=chunk_accounts)
+        if run_id is not None:  # the work runs in its own invocations, so a retry keeps this run
+            for _ in range(max(1, settings.POINTS_EXPIRY_WORKERS)):
+                points_expire_task.delay(org_id=org_id, now=now, run_id=run_id, chunk_accounts=chunk_accounts)
         return run_id
     if jobs.job_run_finished(run_id=run_id):
         return run_id
-    cursor = jobs.points_expire_run(org_id=org_id, run_id=run_id, now=moment, after_account_id=after_account_id,
-                                    chunk_accounts=chunk_accounts)
-    if cursor is not None:
-        points_expire_task.delay(org_id=org_id, now=now, run_id=run_id, after_account_id=cursor,
-                                 chunk_accounts=chunk_accounts)
+    more = jobs.points_expire_run(org_id=org_id, run_id=run_id, now=moment, chunk_accounts=chunk_accounts)
+    if more is not None:  # time budget spent: carry on in a new invocation (the queue is the cursor)
+        points_expire_task.delay(org_id=org_id, now=now, run_id=run_id, chunk_accounts=chunk_accounts)
     return run_id
 
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from apps.core.orgcache import org_data
+
 from .choices import RuleStatus
 from .errors import RuleNotFound
 from .models import Backtest, Rule, RuleAward, RuleTally
@@ -13,10 +15,21 @@ from .models import Backtest, Rule, RuleAward, RuleTally
 ZERO = Decimal("0")
 
 
+RULES_DATA = "rules"
+
+
 def rules_for_event(*, org, program, event_type: str) -> list[Rule]:
-    """The org's RUNNING rules for this event and programme, in evaluation order (3 queries: rules, stores, zones)."""
-    return list(Rule.objects.for_org(org).filter(event_type=event_type, status=RuleStatus.RUNNING, program=program)
-                .prefetch_related("stores", "zones").order_by("priority", "id"))
+    """The org's RUNNING rules for this event and programme, in evaluation order.
+
+    Served from the process's copy (apps.core.orgcache) while no rule of the org changed; a reload costs 3 queries
+    (rules, stores, zones). The rules are shared: read-only for callers.
+    """
+    def load() -> tuple[Rule, ...]:
+        return tuple(Rule.objects.for_org(org).filter(event_type=event_type, status=RuleStatus.RUNNING,
+                                                      program=program)
+                     .prefetch_related("stores", "zones").order_by("priority", "id"))
+
+    return list(org_data(org.pk, RULES_DATA, (program.pk, event_type), load))
 
 
 def rule_list(*, org, status: str | None = None, event_type: str | None = None) -> QuerySet[Rule]:

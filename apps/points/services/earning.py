@@ -11,7 +11,7 @@ from .. import errors
 from ..choices import DeficitPolicy, EntryKind, ExpiryPolicy, LotState, SourceType
 from ..models import LedgerEntry, LoyaltyProgram, PointsAccount, PointsLot
 from .ledger import (SYSTEM, ZERO, Actor, account_lock, account_save, entry_post, entry_replayed, expire_account_due,
-                     expiry_for, lot_create, lots_consume, negative_payoff)
+                     expiry_for, lot_create, lots_consume, negative_payoff, next_expiry_note)
 
 
 def _rolling_redate(account: PointsAccount, program: LoyaltyProgram, at: datetime) -> None:
@@ -79,6 +79,8 @@ def _convert_lots(account: PointsAccount, lots: list[PointsLot], *, actor: Actor
         lot.remaining = negative_payoff(account, lot.remaining)
         lot.state = LotState.AVAILABLE
         lot.available_from = now
+        if lot.remaining > 0:
+            next_expiry_note(account, lot.expires_at)
     PointsLot.objects.bulk_update(lots, ["remaining", "state", "available_from"])
     return total
 

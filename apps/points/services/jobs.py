@@ -40,30 +40,35 @@ def _start(*, org_id: int, kind: str, total: int, parameters: dict) -> int:
 
 # -- expiry --------------------------------------------------------------------------------------------------------
 def points_expire_start(*, org_id: int, now: datetime) -> int | None:
-    """Open the JobRun of tonight's expiry for an org, or None when nothing is due."""
-    total = PointsLot.objects.filter(org_id=org_id, state=LotState.AVAILABLE, remaining__gt=0,
+    """Open the JobRun of tonight's expiry for an org, or None when nothing is due (total: the due lots)."""
+    queued = PointsAccount.objects.filter(org_id=org_id, next_expiry_at__lte=now).values("id")
+    total = PointsLot.objects.filter(account_id__in=queued, state=LotState.AVAILABLE, remaining__gt=0,
                                      expires_at__lte=now).count()
     if not total:
         return None
     return _start(org_id=org_id, kind=EXPIRE_KIND, total=total, parameters={"now": now.isoformat()})
 
 
-def points_expire_run(*, org_id: int, run_id: int, now: datetime, after_account_id: int = 0,
-                      chunk_accounts: int = 1000, time_budget: float = TIME_BUDGET_SECONDS) -> int | None:
-    """Expire the org's due lots, chunk after chunk of accounts (points_expire_chunk: set-based, locked)."""
+def points_expire_run(*, org_id: int, run_id: int, now: datetime, chunk_accounts: int = 1000,
+                      time_budget: float = TIME_BUDGET_SECONDS) -> int | None:
+    """Expire the org's due lots, chunk after chunk of accounts (points_expire_chunk: set-based, locked).
+
+    Returns None once nothing is due (the run is finished), else the accounts handled in this invocation: the
+    caller queues another one, which carries on from the queue itself.
+    """
     deadline = time.monotonic() + time_budget
-    after = after_account_id
+    handled = 0
     while True:
-        last, points, lots = points_expire_chunk(now=now, after_account_id=after, limit=chunk_accounts, org_id=org_id)
-        if last is None:
+        accounts, points, lots = points_expire_chunk(now=now, limit=chunk_accounts, org_id=org_id)
+        if not accounts:
             done = JobRun.objects.filter(pk=run_id).values_list("done", flat=True).first() or 0
             job_run_finish(run_id=run_id, message=f"{done} lots expired")
             return None
+        handled += accounts
         job_run_progress(run_id=run_id, done=lots)
         logger.info("points expired", extra={"org_id": org_id, "run_id": run_id, "points": str(points), "lots": lots})
-        after = last
         if time.monotonic() >= deadline:
-            return after
+            return handled
 
 
 # -- promised points -----------------------------------------------------------------------------------------------

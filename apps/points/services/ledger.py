@@ -7,6 +7,7 @@ Lots are only ever changed under their account's lock, so the account lock prote
 from __future__ import annotations
 
 import calendar
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -15,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from apps.core.orgcache import org_data
+
 from .. import errors
 from ..choices import ActorType, DeficitPolicy, EntryKind, ExpiryPolicy, LotState, RoundingMode
 from ..models import LedgerEntry, LotMovement, LoyaltyProgram, PointsAccount, PointsCurrency, PointsLot
@@ -22,7 +25,7 @@ from ..models import LedgerEntry, LotMovement, LoyaltyProgram, PointsAccount, Po
 ZERO = Decimal("0")
 QUANTUM = Decimal("0.001")  # storage precision of every points column
 ACCOUNT_TOTALS = ("available", "promised", "negative_balance", "lifetime_earned", "redeemed", "expired", "revoked",
-                  "adjusted", "transferred_in", "transferred_out", "shortfall", "updated_at")
+                  "adjusted", "transferred_in", "transferred_out", "shortfall", "next_expiry_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -107,23 +110,33 @@ def expiry_for(program: LoyaltyProgram, earned_at: datetime) -> datetime | None:
 
 
 # -- accounts -----------------------------------------------------------------------------------------------------
+PROGRAMS_DATA = "programs"
+
+
+def _active_programs(org) -> tuple[LoyaltyProgram, ...]:
+    """The org's active programmes, from the process's copy while none of them changed (apps.core.orgcache)."""
+    return org_data(org.pk, PROGRAMS_DATA, ("active",),
+                    lambda: tuple(LoyaltyProgram.objects.for_org(org).filter(is_active=True).order_by("id")))
+
+
 def program_resolve(*, org, program_id=None) -> LoyaltyProgram:
-    """The org's programme with this id, or its default; ProgramInvalid (885) otherwise."""
-    qs = LoyaltyProgram.objects.for_org(org).filter(is_active=True)
+    """The org's programme with this id, or its default; ProgramInvalid (885) otherwise. A private copy: the
+    caller may change it without touching what other requests see."""
+    programs = _active_programs(org)
     if program_id not in (None, "", 0, -1):
         try:
-            program = qs.filter(pk=int(program_id)).first()
+            wanted = int(program_id)
         except (TypeError, ValueError):
-            program = None
+            wanted = None
+        program = next((p for p in programs if p.pk == wanted), None)
     else:
-        program = qs.filter(is_default=True).first() or qs.order_by("id").first()
+        program = next((p for p in programs if p.is_default), None) or (programs[0] if programs else None)
     if program is None:
         raise errors.ProgramInvalid()
-    return program
+    return copy.copy(program)
 
 
-def currency_default(*, program: LoyaltyProgram) -> PointsCurrency:
-    """The programme's main currency ("POINTS"), created on first use."""
+def _currency_load(program: LoyaltyProgram) -> PointsCurrency:
     currency = PointsCurrency.objects.filter(program=program, is_default=True).first()
     if currency is None:
         try:
@@ -133,6 +146,12 @@ def currency_default(*, program: LoyaltyProgram) -> PointsCurrency:
         except IntegrityError:
             currency = PointsCurrency.objects.get(program=program, is_default=True)
     return currency
+
+
+def currency_default(*, program: LoyaltyProgram) -> PointsCurrency:
+    """The programme's main currency ("POINTS"), created on first use; a private copy."""
+    return copy.copy(org_data(program.org_id, PROGRAMS_DATA, ("currency", program.pk),
+                              lambda: _currency_load(program)))
 
 
 def account_lock(*, org, customer, program: LoyaltyProgram, currency: PointsCurrency | None = None) -> PointsAccount:
@@ -194,8 +213,19 @@ def entry_post(*, account: PointsAccount, kind: str, source_type: str, source_re
     return entry
 
 
+def next_expiry_note(account: PointsAccount, expires_at: datetime | None) -> None:
+    """Keep account.next_expiry_at a lower bound of its live lots' expiry when a lot becomes available with points.
+
+    Only ever moved earlier here; the expiry job sets the exact value again after each run over the account.
+    """
+    if expires_at is not None and (account.next_expiry_at is None or expires_at < account.next_expiry_at):
+        account.next_expiry_at = expires_at
+
+
 def lot_create(*, account: PointsAccount, entry: LedgerEntry, amount: Decimal, state: str, earned_at: datetime,
                expires_at: datetime | None, available_from: datetime | None = None, transferable: bool = True) -> PointsLot:
+    if state == LotState.AVAILABLE and amount > 0:
+        next_expiry_note(account, expires_at)
     return PointsLot.objects.create(
         org_id=account.org_id, account=account, credit_entry=entry, state=state, amount=amount, remaining=amount,
         earned_at=earned_at, expires_at=expires_at, available_from=available_from, source_type=entry.source_type,

@@ -14,7 +14,7 @@ from .. import errors
 from ..choices import EligibilityBasis, EntryKind, LotState, RedemptionStatus, SourceType
 from ..models import LotMovement, LoyaltyProgram, PointsAccount, PointsLot, Redemption
 from .ledger import (SYSTEM, ZERO, Actor, account_lock, account_save, entry_post, entry_replayed, expire_account_due,
-                     live_available, lots_consume, points_value)
+                     live_available, lots_consume, next_expiry_note, points_value)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
@@ -173,6 +173,7 @@ def points_reverse_redemption(*, org, redemption_code: str = "", external_refere
             lot.expired_at = lot.expired_at or now
         else:
             lot.remaining += take
+            next_expiry_note(account, lot.expires_at)
         if lot.state != LotState.AVAILABLE:
             lot.state = LotState.AVAILABLE
     PointsLot.objects.bulk_update([lot for lot, _ in restored], ["remaining", "expired_amount", "expired_at", "state"])

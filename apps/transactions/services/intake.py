@@ -18,10 +18,10 @@ from apps.customers.choices import IDENTIFIER_ID, Source
 from apps.customers.selectors import customer_find, customer_lookup_by_names
 from apps.fields import errors as field_errors
 from apps.fields.choices import ExtendedFieldEntity
-from apps.fields.selectors import extended_field_list
+from apps.fields.selectors import extended_definitions
 from apps.fields.services import custom_fields_validate, extended_fields_clean
-from apps.organizations.models import OrgConfig, PaymentMode, Store, Till
-from apps.organizations.selectors import org_config_flag, org_config_map, org_config_value
+from apps.organizations.models import OrgConfig, Store, Till
+from apps.organizations.selectors import org_config_flag, org_config_map, org_config_value, payment_modes_active
 
 from .. import errors
 from ..choices import (FORWARD_TYPES, RETURN_TYPES, BillSource, BillType, DeliveryStatus, LineType, OutlierStatus,
@@ -237,10 +237,8 @@ def _custom_check(*, org, values: dict, prepared: Prepared, partial: bool) -> di
 
 def fields_check(*, org, data: BillInput, prepared: Prepared) -> None:
     """Extended fields (TRANSACTION, LINEITEM entities) and custom fields (loyalty_transaction scope)."""
-    definitions = list(extended_field_list(org=org, active_only=True).filter(
-        entity__in=[ExtendedFieldEntity.REGULAR_TRANSACTION, ExtendedFieldEntity.REGULAR_LINEITEM]))
-    bill_defs = [d for d in definitions if d.entity == ExtendedFieldEntity.REGULAR_TRANSACTION]
-    line_defs = [d for d in definitions if d.entity == ExtendedFieldEntity.REGULAR_LINEITEM]
+    bill_defs = extended_definitions(org=org, entity=ExtendedFieldEntity.REGULAR_TRANSACTION)
+    line_defs = extended_definitions(org=org, entity=ExtendedFieldEntity.REGULAR_LINEITEM)
     prepared.extended_fields = _extended_check(org=org, entity="TRANSACTION", values=data.extended_fields,
                                                where="", prepared=prepared, definitions=bill_defs)
     prepared.custom_fields = _custom_check(org=org, values=data.custom_fields, prepared=prepared,
@@ -270,7 +268,7 @@ def tenders_check(*, org, data: BillInput, prepared: Prepared) -> None:
     modes = [t.mode for t in data.tenders if t.mode]
     if not modes:
         return
-    known = {m.name.upper(): m for m in PaymentMode.objects.for_org(org).filter(is_active=True)}
+    known = {m.name.upper(): m for m in payment_modes_active(org=org)}
     known.update({m.canonical_name.upper(): m for m in known.values() if m.canonical_name})
     prepared.payment_modes = known
     if not org_config_flag(org=org, key="CONF_TRANSACTION_REQUIRE_KNOWN_TENDER"):

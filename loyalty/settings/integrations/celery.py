@@ -12,3 +12,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ROUTES = {"*.bulk_*": {"queue": "bulk"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
+
+# Nightly points expiry: how many worker invocations drain one org's queue side by side (SKIP LOCKED keeps them
+# apart). One per CPU the database can spare is a good start; see docs/operations.md.
+POINTS_EXPIRY_WORKERS = env.int("POINTS_EXPIRY_WORKERS", default=2)

@@ -81,3 +81,67 @@ def test_opposite_transfers_between_two_customers_do_not_deadlock():
     assert sum(balances) == D(2000)
     assert ledger_check(org=org) == []
     assert connection.vendor == "postgresql"
+
+
+def _due_customers(org, program, count: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    customers = [Customer.objects.create(org=org, first_name=f"C{i}") for i in range(count)]
+    for i, customer in enumerate(customers):
+        points_credit(org=org, customer=customer, points=D(10), program=program, source_type="BILL",
+                      source_ref=f"B{i}", expires_at=timezone.now() - timedelta(seconds=1))
+    return customers
+
+
+def test_two_expiry_workers_drain_the_queue_once_between_them():
+    from apps.points.models import LedgerEntry, PointsLot
+    from apps.points.services import points_expire_due
+
+    # given
+    org = OrganizationFactory()
+    program = program_create(org=org, name="Club", is_default=True)
+    _due_customers(org, program, 40)
+    # when
+    results = run_concurrently([lambda: points_expire_due(limit=3, org_id=org.pk)] * 2)
+    # then
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sum(lots for _, lots in results) == 40 and sum(points for points, _ in results) == D(400)
+    assert PointsLot.objects.filter(org=org, remaining__gt=0).count() == 0
+    assert LedgerEntry.objects.filter(org=org, kind="EXPIRE").count() == 40
+    assert ledger_check(org=org) == []
+
+
+def test_expiry_skips_an_account_a_till_holds_and_takes_it_on_the_next_pass():
+    from django.db import transaction
+
+    from apps.points.services import points_expire_due
+
+    # given
+    org = OrganizationFactory()
+    program = program_create(org=org, name="Club", is_default=True)
+    busy, idle = _due_customers(org, program, 2)
+    held, release = threading.Event(), threading.Event()
+
+    def till():
+        with transaction.atomic():
+            PointsAccount.objects.select_for_update().get(customer=busy)
+            held.set()
+            release.wait(timeout=10)
+        connections.close_all()
+
+    thread = threading.Thread(target=till)
+    thread.start()
+    held.wait(timeout=10)
+    # when: the run does not wait for the till
+    try:
+        first = points_expire_due(org_id=org.pk)
+    finally:
+        release.set()
+        thread.join(timeout=10)
+    # then
+    assert first == (D(10), 1)
+    assert PointsAccount.objects.get(customer=busy).available == D(10)
+    assert points_expire_due(org_id=org.pk) == (D(10), 1)
+    assert PointsAccount.objects.get(customer=busy).available == D(0) and ledger_check(org=org) == []

@@ -1,0 +1,89 @@
+"""Per-process copies of an org's slow-changing master data (rules, programmes, tenders, field definitions),
+kept honest by a version token in the shared cache.
+
+Each read asks the shared cache (Redis in production) for the org's token of that kind of data, one round trip,
+and serves the process-local copy loaded under the same token; any write to that data replaces the token
+(`org_data_changed`, called from the owning app's signal handlers, at once and again on commit), so every process
+reloads on its next read. A cleared or restarted cache yields a fresh random token, so a copy can never outlive
+the data it came from. Keys always carry the org id: one org's copies are never served to another.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+SHARED_TOKEN_SECONDS = 24 * 3600
+# A process-local cache backend (no Redis configured) cannot carry a token from one process to another: there the
+# token lives a few seconds, so a change made through another process is seen within that time.
+LOCAL_TOKEN_SECONDS = 5
+MAX_ENTRIES = 2048
+
+_local: OrderedDict[tuple, tuple[str, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _token_seconds() -> int:
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return LOCAL_TOKEN_SECONDS if backend.endswith(("LocMemCache", "DummyCache")) else SHARED_TOKEN_SECONDS
+
+
+def _token_key(org_id: int, kind: str) -> str:
+    return f"org:{org_id}:data:{kind}:token"
+
+
+def org_data_token(org_id: int, kind: str) -> str:
+    """The current token of an org's kind of data (created on first use)."""
+    key = _token_key(org_id, kind)
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, _token_seconds()):
+            token = cache.get(key) or token
+    return token
+
+
+def org_data_changed(org_id: int | None, kind: str) -> None:
+    """Invalidate every process's copies of an org's kind of data: now (for this transaction's own reads) and
+    once more when the transaction commits (for readers that loaded the old rows in between)."""
+    if not org_id:
+        return
+
+    def bump():
+        cache.set(_token_key(org_id, kind), uuid.uuid4().hex, _token_seconds())
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def org_data(org_id: int, kind: str, key: tuple, loader: Callable[[], Any]) -> Any:
+    """The process-local copy of loader()'s result for (org, kind, key), reloaded when the token moved.
+
+    The value is shared between requests and threads: callers must treat it as read-only.
+    """
+    token = org_data_token(org_id, kind)
+    slot = (org_id, kind, *key)
+    with _lock:
+        hit = _local.get(slot)
+        if hit is not None and hit[0] == token:
+            _local.move_to_end(slot)
+            return hit[1]
+    value = loader()
+    with _lock:
+        _local[slot] = (token, value)
+        _local.move_to_end(slot)
+        while len(_local) > MAX_ENTRIES:
+            _local.popitem(last=False)
+    return value
+
+
+def org_data_local_clear() -> None:
+    """Drop this process's copies (tests)."""
+    with _lock:
+        _local.clear()
