@@ -36,6 +36,7 @@ def points_credit(*, org, customer, points: Decimal, program: LoyaltyProgram, so
         raise errors.PointsInvalid(detail="must be greater than zero")
     account = account_lock(org=org, customer=customer, program=program)
     if done := entry_replayed(org=org, idempotency_key=idempotency_key):
+        done.replayed = True  # callers that record their own rows beside the credit look for them again
         return done
     now = timezone.now()
     at = earned_at or now

@@ -153,9 +153,12 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
     entries = {terms: _credit(run=run, effects=[e for e, _ in members],
                               key=_credit_key(run, n, len(groups), earlier))
                for n, (terms, members) in enumerate(groups.items(), start=1)}
-    # points_credit held the account lock, so a concurrent first call with these keys has committed: look again.
+    # A credit that replayed an entry under the account lock means a concurrent first call with these keys has
+    # committed: look for its awards again. A fresh credit proves no such call did (it would own the entry's key).
     keys = [key for members in groups.values() for _, key in members]
-    if done := {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org, idempotency_key__in=keys)}:
+    replayed = any(getattr(entry, "replayed", False) for entry in entries.values())
+    if replayed and (done := {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org,
+                                                                                  idempotency_key__in=keys)}):
         for members in groups.values():
             results.update({key: _replayed(effect, key, done[key], run) for effect, key in members if key in done})
         return results
