@@ -140,6 +140,7 @@ def custom_field_list(*, org, scope: str | None = None) -> QuerySet[CustomField]
 
 
 CUSTOM_FIELDS_DATA = "custom-fields"
+STORE_CONFIGS_DATA = "store-configs"
 TENDERS_DATA = "tenders"
 
 

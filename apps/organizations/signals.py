@@ -7,8 +7,8 @@ from django.dispatch import receiver
 
 from apps.core.orgcache import org_data_changed
 
-from .models import CustomField, PaymentMode
-from .selectors import CUSTOM_FIELDS_DATA, TENDERS_DATA
+from .models import CustomField, OrgConfig, PaymentMode
+from .selectors import CUSTOM_FIELDS_DATA, STORE_CONFIGS_DATA, TENDERS_DATA
 
 
 @receiver(post_save, sender=PaymentMode)
@@ -21,3 +21,10 @@ def tender_changed(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=CustomField)
 def custom_field_changed(sender, instance, **kwargs) -> None:
     org_data_changed(instance.org_id, CUSTOM_FIELDS_DATA)
+
+
+@receiver(post_save, sender=OrgConfig)
+@receiver(post_delete, sender=OrgConfig)
+def store_config_changed(sender, instance, **kwargs) -> None:
+    if instance.store_id:
+        org_data_changed(instance.org_id, STORE_CONFIGS_DATA)

@@ -23,19 +23,29 @@ def _rolling_redate(account: PointsAccount, program: LoyaltyProgram, at: datetim
     PointsLot.objects.filter(account=account, state=LotState.PROMISED).update(expires_at=new_expiry)
 
 
-@transaction.atomic
 def points_credit(*, org, customer, points: Decimal, program: LoyaltyProgram, source_type: str, source_ref: str = "",
                   reason: str = "", actor: Actor = SYSTEM, idempotency_key: str = "", earned_at: datetime | None = None,
                   expires_at: datetime | None = None, promised: bool | None = None, transferable: bool = True,
-                  kind: str = EntryKind.CREDIT, meta: dict | None = None) -> LedgerEntry:
+                  kind: str = EntryKind.CREDIT, meta: dict | None = None, fresh: bool = False) -> LedgerEntry:
     """Credit points as a new lot: promised when the programme delays points (or promised=True), else available.
 
-    Idempotent on idempotency_key: a retry returns the first entry and posts nothing.
+    Idempotent on idempotency_key: a retry returns the first entry and posts nothing. fresh=True says the key was
+    derived from a row the caller created in its still-open transaction, so no entry can carry it yet: the lookup
+    is skipped and the credit joins the caller's transaction without a savepoint (an error fails all of it).
     """
     if points <= 0:
         raise errors.PointsInvalid(detail="must be greater than zero")
+    with transaction.atomic(savepoint=not fresh):
+        return _credit(org=org, customer=customer, points=points, program=program, source_type=source_type,
+                       source_ref=source_ref, reason=reason, actor=actor, idempotency_key=idempotency_key,
+                       earned_at=earned_at, expires_at=expires_at, promised=promised, transferable=transferable,
+                       kind=kind, meta=meta, fresh=fresh)
+
+
+def _credit(*, org, customer, points, program, source_type, source_ref, reason, actor, idempotency_key, earned_at,
+            expires_at, promised, transferable, kind, meta, fresh) -> LedgerEntry:
     account = account_lock(org=org, customer=customer, program=program)
-    if done := entry_replayed(org=org, idempotency_key=idempotency_key):
+    if not fresh and (done := entry_replayed(org=org, idempotency_key=idempotency_key)):
         done.replayed = True  # callers that record their own rows beside the credit look for them again
         return done
     now = timezone.now()

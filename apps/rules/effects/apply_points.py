@@ -108,7 +108,7 @@ def _credit(*, run: ApplyRun, effects: list[PlannedEffect], key: str):
         program=run.context.program, source_type=run.source_type, source_ref=run.source_ref,
         reason=f"Rules: {names}"[:250], actor=run.actor, idempotency_key=key, earned_at=run.context.occurred_at,
         expires_at=datetime.fromisoformat(expires_at) if expires_at else None, transferable=transferable,
-        meta={"awards": breakdown})
+        meta={"awards": breakdown}, fresh=run.fresh)
 
 
 def _credit_key(run: ApplyRun, group: int, groups: int, earlier: int) -> str:
@@ -128,7 +128,8 @@ def awards_apply(*, effects: list[PlannedEffect], run: ApplyRun) -> list[dict]:
     from ..models import RuleAward
 
     keys = [run.key(effect) for effect in effects]
-    done = {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org, idempotency_key__in=keys)}
+    done = {} if run.fresh else {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org,
+                                                                                         idempotency_key__in=keys)}
     pending = [(effect, key) for effect, key in zip(effects, keys, strict=True) if key not in done]
     results = {key: _replayed(effect, key, done[key], run) for effect, key in zip(effects, keys, strict=True)
                if key in done}

@@ -13,9 +13,8 @@ from ..errors import RuleInvalid
 MAX_PREFIX_LENGTH = 150
 
 
-@transaction.atomic
 def effects_apply(*, org, evaluation: Evaluation, context: EventContext, source_type: str, source_ref: str,
-                  actor: Actor = SYSTEM, idempotency_prefix: str) -> list[dict]:
+                  actor: Actor = SYSTEM, idempotency_prefix: str, fresh: bool = False) -> list[dict]:
     """Apply the planned effects in order and return what each did. Safe to call twice with the same prefix.
 
     Each effect is keyed f"{idempotency_prefix}:rule:{rule_id}:{n}" (n: its position in the rule): the award,
@@ -25,13 +24,23 @@ def effects_apply(*, org, evaluation: Evaluation, context: EventContext, source_
     and account locked once. Customer caps and budgets are checked again under lock; if a concurrent event used the
     room, the award (and evaluation.total_points) is lowered in place — callers storing per-line points should read
     them from the effects after this call. Post-earn listeners (apps.rules.hooks) are the caller's to run.
+
+    fresh=True: the event's source (a bill) was created in the caller's still-open transaction, so nothing can have
+    been applied under this prefix yet; the replay lookups are skipped and the effects join the caller's
+    transaction without savepoints (an error fails all of it).
     """
+    with transaction.atomic(savepoint=not fresh):
+        return _apply(org=org, evaluation=evaluation, context=context, source_type=source_type, source_ref=source_ref,
+                      actor=actor, idempotency_prefix=idempotency_prefix, fresh=fresh)
+
+
+def _apply(*, org, evaluation, context, source_type, source_ref, actor, idempotency_prefix, fresh) -> list[dict]:
     if getattr(context.org, "pk", None) != org.pk:
         raise RuleInvalid(detail="the event belongs to another organisation")
     if not idempotency_prefix or len(idempotency_prefix) > MAX_PREFIX_LENGTH:
         raise RuleInvalid(detail=f"the idempotency prefix must be 1 to {MAX_PREFIX_LENGTH} characters")
     run = ApplyRun(org=org, context=context, source_type=source_type, source_ref=str(source_ref), actor=actor,
-                   idempotency_prefix=idempotency_prefix, total_points=evaluation.total_points)
+                   idempotency_prefix=idempotency_prefix, total_points=evaluation.total_points, fresh=fresh)
     awards = [e for e in evaluation.effects if e.effect_type == "award_points"] if context.customer else []
     awarded = dict(zip(map(id, awards), awards_apply(effects=awards, run=run), strict=True)) if awards else {}
     results = []

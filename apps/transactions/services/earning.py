@@ -40,11 +40,12 @@ def rules_evaluate(context, *, rules=None):
     return evaluate(context, rules=rules)
 
 
-def rules_effects_apply(*, org, evaluation, context, source_ref: str, actor, idempotency_prefix: str) -> list[dict]:
+def rules_effects_apply(*, org, evaluation, context, source_ref: str, actor, idempotency_prefix: str,
+                        fresh: bool = False) -> list[dict]:
     from apps.rules.services import effects_apply
 
     return effects_apply(org=org, evaluation=evaluation, context=context, source_type="BILL", source_ref=source_ref,
-                         actor=actor, idempotency_prefix=idempotency_prefix)
+                         actor=actor, idempotency_prefix=idempotency_prefix, fresh=fresh)
 
 
 def earn_listeners_run(*, org, customer, program, context, awarded: Decimal) -> None:
@@ -134,7 +135,8 @@ def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> li
         return []
     actor = Actor.for_till(till) if till is not None else Actor()
     applied = rules_effects_apply(org=bill.org, evaluation=plan.evaluation, context=plan.context,
-                                  source_ref=str(bill.pk), actor=actor, idempotency_prefix=f"bill:{bill.pk}")
+                                  source_ref=str(bill.pk), actor=actor, idempotency_prefix=f"bill:{bill.pk}",
+                                  fresh=True)  # the bill was inserted in this transaction
     split = split_for_lines(plan.evaluation, lines)
     if split.total != plan.split.total or split.lines != plan.split.lines:
         changed = _points_set(bill, lines, split)

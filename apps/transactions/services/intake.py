@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.core.orgcache import org_data
 from apps.customers import errors as customer_errors
 from apps.customers.choices import IDENTIFIER_ID, Source
 from apps.customers.selectors import customer_find, customer_lookup_by_names
@@ -21,7 +22,8 @@ from apps.fields.choices import ExtendedFieldEntity
 from apps.fields.selectors import extended_definitions
 from apps.fields.services import custom_fields_validate, extended_fields_clean
 from apps.organizations.models import OrgConfig, Store, Till
-from apps.organizations.selectors import org_config_flag, org_config_map, org_config_value, payment_modes_active
+from apps.organizations.selectors import (STORE_CONFIGS_DATA, org_config_flag, org_config_map, org_config_value,
+                                         payment_modes_active)
 
 from .. import errors
 from ..choices import (FORWARD_TYPES, RETURN_TYPES, BillSource, BillType, DeliveryStatus, LineType, OutlierStatus,
@@ -185,8 +187,8 @@ STORE_FLAGS = ("CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE", "CONF_TRANSACTION_REQUIRE_K
 
 def store_flags(*, org, store: Store) -> dict[str, bool]:
     """The store-scoped flags a bill needs, the store's overrides over the org's values, in one query."""
-    overrides = dict(OrgConfig.objects.for_org(org).filter(store=store, key__in=STORE_FLAGS)
-                     .values_list("key", "value"))
+    overrides = org_data(org.pk, STORE_CONFIGS_DATA, ("flags", store.pk), lambda: dict(
+        OrgConfig.objects.for_org(org).filter(store=store, key__in=STORE_FLAGS).values_list("key", "value")))
     values = org_config_map(org=org)
     return {key: overrides.get(key, values.get(key)) in ("1", "true", "True") for key in STORE_FLAGS}
 
