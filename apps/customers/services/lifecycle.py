@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.organizations.selectors import org_config_flag
 
-from .. import errors, events
+from .. import errors, events, hooks
 from ..choices import FraudStatus, IdentifierType, SubscriptionType
 from ..identifiers import (
     account_id_check, channel_parse, identifier_normalise, identifier_type_parse, identifiers_parse, priority_parse,
@@ -29,13 +29,14 @@ def _locked(org, customer: Customer) -> Customer:
     return Customer.objects.select_for_update().get(pk=customer.pk)
 
 
-def _removals_parse(*, org, items) -> list[tuple[str, str]]:
+def _removals_parse(*, org, items) -> list[tuple[str, str, dict]]:
     out = []
     for item in items or []:
         if not isinstance(item, dict) or item.get("type") in (None, "") or item.get("value") in (None, ""):
             raise errors.NoValidIdentifiers(field="remove")
         kind = identifier_type_parse(item["type"])
-        out.append((kind, identifier_normalise(org=org, type=kind, value=item["value"])))
+        out.append((kind, identifier_normalise(org=org, type=kind, value=item["value"]),
+                    {k: v for k, v in item.items() if k in ("seriesId", "seriesCode", "statusLabel")}))
     return out
 
 
@@ -56,7 +57,7 @@ def customer_identifiers_change(*, org, customer: Customer, add=None, remove=Non
         raise errors.NoValidIdentifiers(field="add")
     warnings: list = []
     current = {(row.type, row.value): row for row in customer.identifiers.all()}
-    for kind, value in removals:
+    for kind, value, extra in removals:
         row = current.pop((kind, value), None)
         if row is None:
             warnings.append(errors.NoValidChangeIdentifiers())
@@ -66,6 +67,7 @@ def customer_identifiers_change(*, org, customer: Customer, add=None, remove=Non
         row.delete()
         events.customer_identifier_removed_event(customer, type=kind, value=value, source=row.source,
                                                  account_id=row.account_id, till=till, user=user)
+        hooks.identifier_removed(customer=customer, type=kind, value=value, attributes=extra, till=till, user=user)
     owners = {(row.type, row.value): row for row in CustomerIdentifier.objects.for_org(org).filter(
         value__in=[item["value"] for item in additions]).exclude(customer=customer)} if additions else {}
     profile = None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.fields.services import custom_fields_validate, extended_fields_validate
 from apps.organizations.models import Till
 
-from .. import errors, events
+from .. import errors, events, hooks
 from ..choices import LoyaltyType, Source
 from ..identifiers import account_id_check, identifiers_parse, source_parse
 from ..models import Customer, CustomerCommChannel, CustomerIdentifier, CustomerProfile, CustomerSubscription
@@ -91,6 +91,7 @@ def identifier_attach(*, customer: Customer, profile: CustomerProfile, type: str
     row.save()
     events.customer_identifier_added_event(customer, type=type, value=value, source=profile.source,
                                            account_id=profile.account_id, till=till, user=user)
+    hooks.identifier_added(customer=customer, type=type, value=value, attributes=attributes, till=till, user=user)
     return row
 
 
@@ -177,6 +178,9 @@ def customer_create(*, org, source, identifiers: list[dict], till=None, user=Non
     CustomerIdentifier.objects.bulk_create([
         CustomerIdentifier(org=org, customer=customer, profile=profile, type=item["type"], value=item["value"],
                            source=source, account_id=account_id, attributes=item["attributes"]) for item in parsed])
+    for item in parsed:
+        hooks.identifier_added(customer=customer, type=item["type"], value=item["value"],
+                               attributes=item["attributes"], till=till, user=user)
     _comm_channels_upsert(customer=customer, profile=profile, channels=channels)
     default_subscriptions_create(customer=customer, identifiers=parsed, channels=channels)
     events.customer_registered_event(customer, source=source, account_id=account_id, till=till, user=user)
