@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
         "task": "apps.points.tasks.points_expiry_reminders_all_task",
         "schedule": crontab(hour=10, minute=0),
     },
+    # 00:30 every day: tier checks per org for its local day that ended (renewals at month end, or daily with
+    # TIER_CHECK_DAILY; downgrade-on-return checks and downgrade reminders every day; JobRun "tiers.checks").
+    "tiers-checks": {
+        "task": "apps.tiers.tasks.tier_checks_all_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # 04:00 every day: check every account's ledger invariants; violations are logged and recorded on the JobRun.
     "points-ledger-check": {
         "task": "apps.points.tasks.points_ledger_check_all_task",

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 _earn_listeners: list[Callable] = []
 _tier_projectors: list[Callable] = []
+_tier_providers: list[Callable] = []
+_return_listeners: list[Callable] = []
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,29 @@ def tier_projection(context) -> tuple[str, TierProjection | None]:
             share = min(Decimal("1"), max(Decimal("0"), Decimal(projection.share_before)))
             return mode, TierProjection(tier=projection.tier, share_before=share)
     return mode, None
+
+
+def register_tier_provider(fn: Callable) -> Callable:
+    """Set the function giving a customer's current tier for the rule context: fn(*, org, customer, program)."""
+    if fn not in _tier_providers:
+        _tier_providers.append(fn)
+    return fn
+
+
+def customer_tier(*, org, customer, program) -> dict | None:
+    """The customer's tier ({"number", "name", ...}) from the registered provider; None (no query) without one."""
+    for provider in _tier_providers:
+        return provider(org=org, customer=customer, program=program)
+    return None
+
+
+def register_return_listener(fn: Callable) -> Callable:
+    """Add a listener called once a return is recorded: fn(*, org, parent, return_bill) (inside the transaction)."""
+    if fn not in _return_listeners:
+        _return_listeners.append(fn)
+    return fn
+
+
+def return_listeners_run(*, org, parent, return_bill) -> None:
+    for listener in list(_return_listeners):
+        listener(org=org, parent=parent, return_bill=return_bill)

@@ -36,10 +36,10 @@ def line_facts(lines) -> list[dict]:
     } for line in lines if line.type == LineType.REGULAR]
 
 
-def customer_facts(customer, *, label_names: list[str]) -> dict:
+def customer_facts(customer, *, label_names: list[str], tier: dict | None = None) -> dict:
     if customer is None:
         return {}
-    return {"id": customer.pk, "labels": label_names, "tier": None, "registered_on": _iso(customer.registered_on),
+    return {"id": customer.pk, "labels": label_names, "tier": tier, "registered_on": _iso(customer.registered_on),
             "loyalty_type": customer.loyalty_type, "extended_fields": dict(customer.extended_fields or {})}
 
 
@@ -56,11 +56,14 @@ def context_build(*, bill, lines, tenders, customer, program, event_type: str = 
                   label_names: list[str] | None = None):
     """An EventContext for the bill (saved or not); lines and tenders are lists already in memory."""
     from apps.rules.engine import EventContext
+    from apps.rules.hooks import customer_tier
 
     if label_names is None:
         label_names = customer_label_names(org=bill.org, customer=customer)
     return EventContext(
         event_type=event_type, occurred_at=bill.billing_time, org=bill.org, program=program, customer=customer,
         store=bill.store, bill=bill_facts(bill, lines, tenders), lines=line_facts(lines),
-        attributes={"customer": customer_facts(customer, label_names=label_names), "event": {}},
+        attributes={"customer": customer_facts(customer, label_names=label_names,
+                                               tier=customer_tier(org=bill.org, customer=customer, program=program)),
+                    "event": {}},
     )

@@ -190,6 +190,9 @@ def return_apply(*, parent: Bill, return_bill: Bill, return_type: str, requested
     parent.save(update_fields=["returned_amount", "return_mode", "is_fully_returned", "points_returned", "updated_at"])
     if parent.is_fully_returned:
         _redemptions_reverse(parent=parent, till=till, outcome=outcome)
+    from apps.rules.hooks import return_listeners_run  # the tiers domain schedules its end-of-day check there
+
+    return_listeners_run(org=parent.org, parent=parent, return_bill=return_bill)
     return outcome
 
 

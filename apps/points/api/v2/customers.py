@@ -16,6 +16,7 @@ from apps.customers import selectors as customers
 from apps.customers.choices import LoyaltyType
 from apps.points import selectors
 from apps.points.services import program_resolve
+from apps.tiers import selectors as tier_selectors
 
 from .. import errors
 from ..common import day_text, flag, parse_moment, v2_lookup
@@ -174,8 +175,8 @@ class PromisedScheduleLookupV2(PromisedScheduleV2):
 
 # -- loyalty details -----------------------------------------------------------------------------------------------
 class LoyaltyDetailsV2(_CustomerPointsView):
-    """GET /v2/customers/{id}/loyaltyDetails: the customer's points figures per programme (tier fields arrive with
-    the tiers domain and are left out until then)."""
+    """GET /v2/customers/{id}/loyaltyDetails: the customer's points figures per programme, with the tier ("slab")
+    fields for programmes that have a tier ladder."""
 
     @extend_schema(parameters=[s.ProgramsQueryV2], responses=OBJECT, tags=TAGS,
                    operation_id="v2_customer_loyalty_details")
@@ -187,6 +188,7 @@ class LoyaltyDetailsV2(_CustomerPointsView):
         else:
             programs = list(selectors.program_list(org=request.org))
         rows = selectors.balances_for(org=request.org, customer=customer, programs=programs, now=timezone.now())
+        slabs = tier_selectors.slab_fields(org=request.org, customer=customer, programs=programs)
         data = []
         for row in rows:
             revoked = row.figure("revoked")
@@ -197,6 +199,7 @@ class LoyaltyDetailsV2(_CustomerPointsView):
                 "loyaltyId": row.account.pk if row.account else -1, "programId": row.program.pk,
                 "delayedPoints": row.promised, "delayedReturnedPoints": row.promised_returned,
                 "totalAvailablePoints": row.available + row.promised, "totalReturnedPoints": revoked,
+                **slabs.get(row.program.pk, {}),
             })
         return Response({"data": data, "warnings": [], "errors": []})
 
