@@ -42,6 +42,16 @@ app.conf.beat_schedule = {
         "task": "apps.tiers.tasks.tier_checks_all_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    # 00:40 every day: cards past their expiry date become EXPIRED (per org, chunked).
+    "cards-expire": {
+        "task": "apps.cards.tasks.cards_expire_all_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    # 10:05 every day: coupon expiry reminders N days ahead (series reminder days; once per coupon).
+    "coupons-expiry-reminders": {
+        "task": "apps.coupons.tasks.coupon_reminders_all_task",
+        "schedule": crontab(hour=10, minute=5),
+    },
     # 04:00 every day: check every account's ledger invariants; violations are logged and recorded on the JobRun.
     "points-ledger-check": {
         "task": "apps.points.tasks.points_ledger_check_all_task",

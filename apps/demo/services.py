@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from apps.cards.demo import demo_cards_load
+from apps.coupons.demo import demo_coupons_load
 from apps.customers.demo import demo_customers_load
 from apps.organizations import services as org_services
 from apps.organizations.bootstrap import org_bootstrap
@@ -18,6 +20,7 @@ from apps.rules.services import demo_rules_load
 from apps.staff.choices import StaffRole
 from apps.staff.models import User
 from apps.staff.services import staff_user_create
+from apps.tiers.demo import demo_tiers_load
 from apps.transactions.demo import demo_bills_load
 
 DEMO_ORG = {"name": "Demo Retail", "code": "demo-retail", "currency": "INR", "timezone": "Asia/Kolkata"}
@@ -133,4 +136,7 @@ def demo_load(*, seed: int = 42) -> DemoResult:
     _demo_labels_load(org=org, seed=seed)
     demo_rules_load(org=org, program=program_ensure_default(org=org))
     demo_bills_load(org=org, seed=seed)
+    demo_tiers_load(org=org, seed=seed)
+    demo_coupons_load(org=org, seed=seed)
+    demo_cards_load(org=org, seed=seed)
     return result

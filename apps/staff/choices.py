@@ -13,9 +13,10 @@ class StaffRole(models.TextChoices):
 ROLE_ADMIN_APPS = {
     StaffRole.ORG_ADMIN: "__all__",
     StaffRole.MARKETER: {"customers": "change", "labels": "change", "points": "change", "rules": "change",
-                         "referrals": "change", "fields": "view", "organizations": "view", "transactions": "view",
+                         "referrals": "change", "tiers": "change", "coupons": "change", "cards": "change",
+                         "fields": "view", "organizations": "view", "transactions": "view",
                          "communications": "view", "core": "view"},
     StaffRole.STORE_MANAGER: {"customers": "view", "transactions": "view", "points": "view", "organizations": "view",
-                              "staff": "view", "core": "view"},
+                              "tiers": "view", "coupons": "view", "cards": "view", "staff": "view", "core": "view"},
     StaffRole.TILL_OPERATOR: {},
 }

@@ -40,7 +40,7 @@ def test_create_normalises_and_stores(org, program, store):
     ({"condition": "bill.amount >"}, RuleConditionInvalid, "Invalid condition: syntax error at line 1, column 13"),
     ({"effects": [{"type": "award_coupon", "params": {}}]}, RuleEffectsInvalid,
      "Invalid effects: effect 1: unknown type 'award_coupon' (known: add_label, award_points, emit_event, "
-     "remove_label, send_message)"),
+     "issue_coupon, remove_label, send_message)"),
     ({"effects": [{"type": "award_points", "params": {"basis": "bill_percent"}}]}, RuleEffectsInvalid,
      "Invalid effects: effect 1 (award_points): value: required"),
     ({"effects": [{"type": "award_points", "params": {"basis": "per_visit", "value": "1"}}]}, RuleEffectsInvalid,
