@@ -1,8 +1,8 @@
 """Extension points for the tiers domain (a later issue). With nothing registered, both hooks do nothing.
 
-- Post-earn listeners: `register_earn_listener(fn)`; effects_apply calls every listener once it has credited new
-  points: fn(*, org, customer, program, context, awarded). The tiers evaluator will upgrade customers there.
-  Listeners must be idempotent: a replayed effects_apply that credits nothing new does not call them.
+- Post-earn listeners: `register_earn_listener(fn)`; called once for every stored member bill that earns (REGULAR,
+  MIXED), after its effects are applied, whatever it earned (awarded may be 0): fn(*, org, customer, program,
+  context, awarded). The tiers evaluator upgrades customers there. Listeners must be idempotent.
 - Tier projection: `register_tier_projector(fn)`; fn(*, org, customer, program, context) -> TierProjection | None
   says whether this event moves the customer into another tier, and which share of the bill reaches the threshold.
   The engine then earns by the programme's tier-crossing setting (ProgramRuleSettings.tier_crossing):

@@ -20,3 +20,6 @@ class TiersConfig(AppConfig):
         hooks.register_tier_projector(services.tier_project)
         hooks.register_tier_provider(selectors.customer_tier_for_rules)
         hooks.register_return_listener(services.tier_return_recorded)
+        from apps.points.hooks import register_adjust_listener
+
+        register_adjust_listener(services.tier_on_adjust)

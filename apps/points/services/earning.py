@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import errors
 from ..choices import DeficitPolicy, EntryKind, ExpiryPolicy, LotState, SourceType
 from ..models import LedgerEntry, LoyaltyProgram, PointsAccount, PointsLot
+from ..hooks import adjust_listeners_run
 from .ledger import (SYSTEM, ZERO, Actor, account_lock, account_save, entry_post, entry_replayed, expire_account_due,
                      expiry_for, lot_create, lots_consume, negative_payoff, next_expiry_note)
 
@@ -188,7 +189,9 @@ def _revoke_available(account, program, wanted, *, source_type, source_ref, reas
 @transaction.atomic
 def points_adjust(*, org, customer, program: LoyaltyProgram, points: Decimal, reason: str, actor: Actor,
                   idempotency_key: str = "") -> LedgerEntry:
-    """Manual adjustment with a reason: positive credits a lot, negative debits FEFO (deficit policy applies)."""
+    """Manual adjustment with a reason: positive credits a lot, negative debits FEFO (deficit policy applies).
+
+    A posted adjustment (not a replay) is reported to the adjustment listeners (apps.points.hooks: tiers)."""
     if not reason:
         from apps.core.errors import InvalidInput
 
@@ -196,11 +199,21 @@ def points_adjust(*, org, customer, program: LoyaltyProgram, points: Decimal, re
     if points == 0:
         raise errors.PointsInvalid(detail="must not be zero")
     if points > 0:
-        return points_credit(org=org, customer=customer, points=points, program=program, source_type=SourceType.MANUAL,
-                             reason=reason, actor=actor, idempotency_key=idempotency_key, promised=False,
-                             kind=EntryKind.ADJUST_CREDIT)
+        entry = points_credit(org=org, customer=customer, points=points, program=program,
+                              source_type=SourceType.MANUAL, reason=reason, actor=actor,
+                              idempotency_key=idempotency_key, promised=False, kind=EntryKind.ADJUST_CREDIT)
+    else:
+        entry = _adjust_debit(org=org, customer=customer, program=program, points=points, reason=reason,
+                              actor=actor, idempotency_key=idempotency_key)
+    if not getattr(entry, "replayed", False):
+        adjust_listeners_run(org=org, customer=customer, program=program, entry=entry)
+    return entry
+
+
+def _adjust_debit(*, org, customer, program, points, reason, actor, idempotency_key) -> LedgerEntry:
     account = account_lock(org=org, customer=customer, program=program)
     if done := entry_replayed(org=org, idempotency_key=idempotency_key):
+        done.replayed = True
         return done
     now = timezone.now()
     expire_account_due(account=account, now=now)

@@ -213,6 +213,13 @@ def tier_on_earn(*, org, customer, program, context, awarded) -> None:
                   bill=lambda: _bill_of(org=org, customer=customer, context=context))
 
 
+def tier_on_adjust(*, org, customer, program, entry) -> None:
+    """Adjustment listener (apps.points.hooks): a manual points adjustment is a qualifying event too."""
+    if customer is None or program is None:
+        return
+    tier_evaluate(org=org, customer=customer, program=program)
+
+
 def tier_project(*, org, customer, program, context):
     """Tier projector (apps.rules.hooks): does this bill, not yet stored, carry the customer into a higher tier?
 

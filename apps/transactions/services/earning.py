@@ -132,6 +132,7 @@ def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> li
     and its lines are then corrected (one update each), so they record exactly what was credited.
     """
     if not plan.evaluation.effects:
+        _bill_listeners_run(plan=plan, bill=bill, awarded=ZERO)
         return []
     actor = Actor.for_till(till) if till is not None else Actor()
     applied = rules_effects_apply(org=bill.org, evaluation=plan.evaluation, context=plan.context,
@@ -144,7 +145,13 @@ def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> li
             BillLine.objects.bulk_update(changed, ["points"])
         bill.effects = planned_effects(plan.evaluation)
         bill.save(update_fields=["points", "bill_points", "effects", "updated_at"])
-    if split.total > 0:
-        earn_listeners_run(org=bill.org, customer=bill.customer, program=bill.program, context=plan.context,
-                           awarded=split.total)
+    _bill_listeners_run(plan=plan, bill=bill, awarded=split.total)
     return applied or []
+
+
+def _bill_listeners_run(*, plan: EarnPlan, bill: Bill, awarded: Decimal) -> None:
+    """Every member bill is a qualifying event for the post-earn listeners (tiers: visits and spend count even when
+    the bill earns no points); called once per stored bill."""
+    if bill.customer_id is not None:
+        earn_listeners_run(org=bill.org, customer=bill.customer, program=bill.program, context=plan.context,
+                           awarded=awarded)

@@ -143,3 +143,31 @@ def test_the_next_bill_earns_at_the_new_tier_rate(org, program, tiers, member, b
     buy("B1", "1500", at(2024, 4, 15))
     second = buy("B2", "100", at(2024, 4, 16))
     assert second.bill.points == D("20")
+
+
+def test_a_bill_that_earns_nothing_still_counts_as_a_visit(org, program, member, buy):
+    # given a visits ladder and no running earn rule: bills earn no points at all
+    from tests.factories.tiers import ladder_build
+
+    ladder_build(org=org, program=program, thresholds=("0", "2"), names=("Silver", "Gold"),
+                 criterion=Criterion.VISITS)
+    # when
+    first = buy("B1", "10", at(2024, 4, 1))
+    buy("B2", "10", at(2024, 4, 2))
+    # then
+    assert first.bill.points == 0
+    assert _tier_of(member, program) == "Gold"
+
+
+def test_a_manual_points_adjustment_is_a_qualifying_event(org, program, member):
+    # given a current-points ladder with Gold at 500 points
+    from apps.points.services import Actor, points_adjust
+    from tests.factories.tiers import ladder_build
+
+    ladder_build(org=org, program=program, thresholds=("0", "500"), names=("Silver", "Gold"),
+                 criterion=Criterion.CURRENT_POINTS)
+    # when
+    points_adjust(org=org, customer=member, program=program, points=D(600), reason="Goodwill", actor=Actor())
+    # then
+    assert _tier_of(member, program) == "Gold"
+    assert TierChange.objects.get(customer=member).to_name == "Gold"
