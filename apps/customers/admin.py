@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from apps.core.admin import OrgScopedAdmin, ReadOnlyAdminMixin
 from apps.core.errors import DomainError
 from apps.labels.admin import CustomerLabelListFilter, tag_with_label_action
-from apps.tiers.admin import adjust_tier_action
+from apps.tiers.admin import adjust_tier_action, tier_adjust_permitted
 from apps.organizations.models import Store
 
 from . import selectors, services
@@ -117,6 +117,9 @@ class CustomerAdmin(OrgScopedAdmin):
     inlines = [IdentifierInline, SubscriptionInline, NoteInline]
     actions = [*(_status_action(s) for s in STATUS_ACTIONS), "export_csv", tag_with_label_action,
                adjust_tier_action]
+
+    def has_tier_adjust_permission(self, request) -> bool:
+        return tier_adjust_permitted(request)
     fields = ("first_name", "last_name", "gender", "birth_date", "anniversary_date", "language", "loyalty_type",
               "status", "status_label", "status_reason", "fraud_status", "registered_on", "registered_source",
               "registered_store", "registered_till", "extended_fields", "custom_fields", "referral_code")

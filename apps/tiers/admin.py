@@ -35,7 +35,13 @@ def _programs(admin_obj, request):
 ADJUST_ACTION_MAX = 200
 
 
-@admin.action(description="Manual tier adjustment of the selected customers", permissions=["view"])
+def tier_adjust_permitted(request) -> bool:
+    """Who may adjust tiers by hand: staff allowed to change tier memberships (marketers, org admins)."""
+    return request.user.has_perm("tiers.change_tiermembership")
+
+
+# The changelist offering this action defines has_tier_adjust_permission (calling tier_adjust_permitted).
+@admin.action(description="Manual tier adjustment of the selected customers", permissions=["tier_adjust"])
 def adjust_tier_action(modeladmin, request, queryset):
     """Admin action for a Customer (or TierMembership) changelist: pick the programme, action, validity and reason,
     then adjust each selected customer through tier_manual_adjust (one history row each)."""
@@ -167,6 +173,9 @@ class TierMembershipAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
     raw_id_fields = ("customer", "upgrade_bill", "floor_tier")
     ordering = ("-updated_at", "-id")
     actions = [adjust_tier_action]
+
+    def has_tier_adjust_permission(self, request) -> bool:
+        return tier_adjust_permitted(request)
 
     @admin.display(description="")
     def links(self, obj):

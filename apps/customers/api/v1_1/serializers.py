@@ -289,6 +289,19 @@ class CustomerSubscriptionInputV11(CustomerRefInputV11, SubscriptionInputV11):
 
 class CustomerGetQueryV11(serializers.Serializer):
     user_id = serializers.BooleanField(required=False, default=False)
+    coupon_limit = serializers.IntegerField(required=False, default=10, min_value=0, max_value=100,
+                                            help_text="Coupons listed per customer (default 10, at most 100).")
+    coupon_offset = serializers.IntegerField(required=False, default=0, min_value=0)
+    coupon_order_by = serializers.ChoiceField(choices=["created_date", "created_by", "valid_till"], required=False,
+                                              default="created_date")
+    coupon_sort_order = serializers.ChoiceField(choices=["asc", "desc"], required=False, default="desc")
+    mlp = serializers.BooleanField(required=False, default=False)
+    gap_to_upgrade_for = serializers.IntegerField(required=False, min_value=0, max_value=36500,
+                                                  help_text="With mlp=true: the upgrade gap per programme, "
+                                                            "projected this many days from today.")
+    gap_to_renew_for = serializers.IntegerField(required=False, min_value=0, max_value=36500,
+                                                help_text="With mlp=true: the renewal gap per programme (left out "
+                                                          "for the base tier or a tier that never expires).")
 
 
 class InteractionQueryV11(serializers.Serializer):

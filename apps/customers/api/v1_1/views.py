@@ -11,19 +11,22 @@ Thin adapters over apps.customers.services / selectors; the batch contract is de
   (the platform queues it for back-office approval; approval workflows belong to the requests domain), answering
   the platform's item code 1040 with `updated: "true"`.
 - customer/get names customers by one identifier type, comma-separated for several (`mobile=a,b`), in a constant
-  number of queries; `user_id=true` adds the customer id.
+  number of queries; `user_id=true` adds the customer id. Each item carries the points, tier and purchase figures
+  and the customer's coupons (coupon_limit / coupon_offset / coupon_order_by / coupon_sort_order); with mlp=true,
+  gap_to_upgrade_for / gap_to_renew_for add `gap_to_upgrade` / `gap_to_renew` to each programme's points_summary.
 Subscriptions and the fraud status sent with an item are applied in the same transaction as the item.
 """
 from __future__ import annotations
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 
 from apps.customers import errors, services
 from apps.customers.selectors import customer_details_prefetch, customer_detail_get, customer_find, customer_lookup
 from apps.customers.selectors_bulk import customers_lookup_many, customers_subscriptions_prefetch
 
+from .. import loyalty
 from . import serializers as s
 from . import shapes
 from .batch import Batch, collapse, item_status, root_items
@@ -135,19 +138,33 @@ class CustomerUpdateIdentityV11(CustomerV11APIView):
 class CustomerGetV11(CustomerV11APIView):
     """GET customer/get: one or several customers (comma-separated values of one identifier)."""
 
-    @extend_schema(parameters=[*LIST_IDENTIFIER_PARAMETERS, OpenApiParameter("user_id", bool)], responses=OBJECT,
+    @extend_schema(parameters=[*LIST_IDENTIFIER_PARAMETERS, s.CustomerGetQueryV11], responses=OBJECT,
                    operation_id="v11_customer_get", tags=["customer"])
     def get(self, request):
         query = s.CustomerGetQueryV11(data=request.query_params)
         query.is_valid(raise_exception=True)
         key, values = query_values(request.query_params)
+        params = query.validated_data
         found = customers_lookup_many(org=request.org, identifier_type=key, values=values)
-        customer_details_prefetch(list(found.values()))
+        customers = list({c.pk: c for c in found.values()}.values())
+        customer_details_prefetch(customers)
+        figures = loyalty.loyalty_many(org=request.org, customers=customers)
+        coupons = loyalty.coupons_many(org=request.org, customer_ids=[c.pk for c in customers],
+                                       limit=params["coupon_limit"], offset=params["coupon_offset"],
+                                       order_by=params["coupon_order_by"],
+                                       descending=params["coupon_sort_order"] == "desc")
+        upgrade = renew = {}
+        if params["mlp"] and params.get("gap_to_upgrade_for") is not None:
+            upgrade = loyalty.upgrade_gaps_many(org=request.org, loyalties=figures, days=params["gap_to_upgrade_for"])
+        if params["mlp"] and params.get("gap_to_renew_for") is not None:
+            renew = loyalty.renew_gaps_many(org=request.org, loyalties=figures)
         batch = Batch()
         for value in values:
             customer = found.get(value)
             if customer is None:
                 batch.fail({key: value}, [errors.CustomerNotFound(field=key)])
             else:
-                batch.ok(shapes.detail(customer, request.org, with_user_id=query.validated_data["user_id"]))
+                batch.ok(shapes.detail(customer, request.org, with_user_id=params["user_id"],
+                                       loyalty=figures[customer.pk], coupons=coupons[customer.pk],
+                                       upgrade=upgrade.get(customer.pk), renew=renew.get(customer.pk)))
         return batch.response(_customers)

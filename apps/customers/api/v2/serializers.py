@@ -176,8 +176,12 @@ class CustomerGetQueryV2(serializers.Serializer):
     source = serializers.CharField(required=False, allow_blank=True)
     accountId = serializers.CharField(required=False, allow_blank=True)
     embed = serializers.CharField(required=False, allow_blank=True,
-                                  help_text="Comma-separated; `subscriptions` and `customerImage` are served, other "
-                                            "embeds (points, mlp, tiers, ...) are accepted and ignored.")
+                                  help_text="Comma-separated; `points`, `mlp`, `subscriptions` and `customerImage` are "
+                                            "served, other embeds (userGroup, segments, ...) are accepted and ignored.")
+    gapToUpgrade = serializers.IntegerField(required=False, min_value=0, max_value=36500,
+                                            help_text="With embed=mlp: days from today the upgrade gap is projected to.")
+    gapToRenew = serializers.IntegerField(required=False, min_value=0, max_value=36500,
+                                          help_text="With embed=mlp: days from today the renewal gap is projected to.")
 
 
 class CustomerSearchQueryV2(serializers.Serializer):
@@ -248,8 +252,13 @@ def image_file_v2(image, *, org) -> dict:
 
 
 def customer_v2(customer, *, org, source: str | None = None, account_id: str | None = None,
-                embeds: set[str] = frozenset(), subscriptions=None, images=None, request=None) -> dict:
-    """The GET /v2/customers/{id} body of a prefetched customer."""
+                embeds: set[str] = frozenset(), subscriptions=None, images=None, request=None, loyalty=None,
+                lifetime_purchases=None, upgrade=None, renew=None) -> dict:
+    """The GET /v2/customers/{id} body of a prefetched customer.
+
+    `loyalty` (apps.customers.api.loyalty.CustomerLoyalty) feeds `loyaltyInfo.lifetimePurchases` and the
+    `pointsSummary` (embed=points) and `loyaltyProgramDetails` (embed=mlp) blocks; `upgrade` / `renew` (per
+    programme id, from upgrade_gaps / renew_gaps) add `upgradeStrategies` / `gapToRenewSummary` to each programme."""
     profiles = list(customer.profiles.all())
     if source and source != "ALL":
         chosen = [p for p in profiles if p.source == source and (not account_id or p.account_id == account_id)]
@@ -270,11 +279,79 @@ def customer_v2(customer, *, org, source: str | None = None, account_id: str | N
         "extendedFields": dict(customer.extended_fields or {}),
         "cardDetails": [],
     }
+    if loyalty is not None:
+        body["loyaltyInfo"]["lifetimePurchases"] = loyalty.lifetime_purchases
+        if "points" in embeds and loyalty.default is not None:
+            body["pointsSummary"] = points_summary_v2(loyalty.default)
+        if "mlp" in embeds:
+            body["loyaltyProgramDetails"] = [
+                program_details_v2(f, upgrade=None if upgrade is None else upgrade.get(f.program.pk, []),
+                                   renew=None if renew is None else renew.get(f.program.pk))
+                for f in loyalty.programs]
+    elif lifetime_purchases is not None:
+        body["loyaltyInfo"]["lifetimePurchases"] = lifetime_purchases
     if "subscriptions" in embeds:
         body["subscriptionInfo"] = {"subscriptions": [subscription_v2(r) for r in subscriptions or []]}
     if "customerimage" in embeds:
         body["customerImage"] = [image_v2(i, org=org, request=request) for i in images or []]
     body["warnings"] = []
+    return body
+
+
+def slab_v2(slab) -> dict:
+    """The tier ("slab") fields, as loyaltyDetails prints them; blanks and -1 for a programme without a ladder."""
+    if slab is None:
+        return {"currentSlab": "", "nextSlab": "", "nextSlabSerialNumber": -1, "nextSlabDescription": "",
+                "slabSNo": -1, "slabExpiryDate": None}
+    nxt = slab.next
+    return {"currentSlab": slab.current.name, "nextSlab": nxt.name if nxt else "",
+            "nextSlabSerialNumber": nxt.serial if nxt else -1, "nextSlabDescription": nxt.description if nxt else "",
+            "slabSNo": slab.current.serial, "slabExpiryDate": f"{slab.expires_on.isoformat()}T23:59:59Z"}
+
+
+def _points_v2(figures) -> dict:
+    balance = figures.balance
+    return {"redeemed": balance.figure("redeemed"), "expired": balance.figure("expired"), "returned": figures.returned,
+            "adjusted": balance.figure("adjusted"), "lifetimePoints": balance.figure("lifetime_earned"),
+            "loyaltyPoints": balance.available, "cumulativePurchases": figures.purchases,
+            "loyaltyId": balance.account.pk if balance.account else -1}
+
+
+def points_summary_v2(figures) -> dict:
+    """`pointsSummary` (embed=points): the default programme's points, purchases and tier."""
+    body = {**_points_v2(figures), **slab_v2(figures.slab)}
+    return {key: body[key] for key in sorted(body)}
+
+
+def upgrade_strategy_v2(gap) -> dict:
+    return {"upgrade_based_on": gap.based_on, "upgradeThreshold": gap.threshold,
+            "customerUpgradeEntityValues": {"currentValue": gap.current, "gapToUpgrade": gap.gap,
+                                            "valueValidUpto": gap.valid_up_to.isoformat() if gap.valid_up_to
+                                            else None}}
+
+
+def renew_summary_v2(renew) -> dict:
+    return {"tierExpiryDate": renew.expires_on.isoformat(), "renewConfirmed": renew.verdict.renewed,
+            "renewStrategies": [{"renewBasedOn": c["name"], "renewThreshold": c["required"],
+                                 "customerRenewEntityValue": c["actual"],
+                                 "customerGapToRenewValue": c["shortfall"]} for c in renew.verdict.conditions]}
+
+
+def program_details_v2(figures, *, upgrade=None, renew=None) -> dict:
+    """One `loyaltyProgramDetails[]` item (embed=mlp). `upgrade` (a list) and `renew` are given when the request
+    asked for gapToUpgrade / gapToRenew; the renewal block is left out for the base tier or a tier that never
+    expires, as the platform leaves it out."""
+    balance, program = figures.balance, figures.program
+    revoked = balance.figure("revoked")
+    body = {**_points_v2(figures), **slab_v2(figures.slab), "programId": program.pk,
+            "delayedPoints": balance.promised, "delayedReturnedPoints": balance.promised_returned,
+            "totalAvailablePoints": balance.available + balance.promised, "totalReturnedPoints": revoked,
+            "linkedPartnerPrograms": [], "programTitle": program.name, "programDescription": program.description,
+            "programPointsToCurrencyRatio": program.point_value}
+    if upgrade is not None:
+        body["upgradeStrategies"] = [upgrade_strategy_v2(g) for g in upgrade]
+    if renew is not None:
+        body["gapToRenewSummary"] = renew_summary_v2(renew)
     return body
 
 
@@ -288,6 +365,8 @@ class CustomerOutputV2(serializers.Serializer):
     associatedWith = serializers.CharField()
     extendedFields = serializers.DictField()
     cardDetails = serializers.ListField(child=serializers.DictField())
+    pointsSummary = serializers.DictField(required=False)
+    loyaltyProgramDetails = serializers.ListField(child=serializers.DictField(), required=False)
     subscriptionInfo = serializers.DictField(required=False)
     customerImage = serializers.ListField(child=serializers.DictField(), required=False)
     warnings = serializers.ListField(child=serializers.DictField())

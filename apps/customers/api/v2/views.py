@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import FileResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,6 +19,7 @@ from apps.core.errors import BatchLimitExceeded, InvalidInput
 from apps.customers import errors, selectors, services
 from apps.customers.identifiers import source_parse
 
+from .. import loyalty
 from . import logs
 from . import serializers as s
 
@@ -28,9 +30,13 @@ LOOKUP_PARAMS = [OpenApiParameter("source", str, required=True), OpenApiParamete
                  OpenApiParameter("identifierValue", str, required=True)]
 SOURCE_PARAMS = [OpenApiParameter("source", str), OpenApiParameter("accountId", str)]
 EMBED_PARAM = OpenApiParameter("embed", str, description=(
-    "Comma-separated. `subscriptions` and `customerImage` are served; the other documented embeds (points, mlp, "
-    "promotionalPoints, expirySchedules, segments, userGroup, ...) belong to domains not built yet and are "
-    "accepted and ignored, as are unknown names."))
+    "Comma-separated. `points` (pointsSummary of the default programme), `mlp` (loyaltyProgramDetails, one per "
+    "programme), `subscriptions` and `customerImage` are served; the other documented embeds (promotionalPoints, "
+    "expirySchedules, segments, userGroup, ...) are accepted and ignored, as are unknown names."))
+GAP_PARAMS = [OpenApiParameter("gapToUpgrade", int, description="With embed=mlp: upgradeStrategies per programme, "
+                               "the gap projected this many days from today."),
+              OpenApiParameter("gapToRenew", int, description="With embed=mlp: gapToRenewSummary per programme "
+                               "(left out for the base tier or a tier that never expires).")]
 
 
 def warnings_v2(warnings) -> list[dict]:
@@ -53,17 +59,41 @@ def lookup_customer(request):
                                               source=params["source"], account_id=params.get("accountId"))
 
 
+def gap_days(request) -> dict[str, int | None]:
+    """gapToUpgrade / gapToRenew (days from today, 0..36500); a bad value is refused with 400."""
+    query = s.CustomerGetQueryV2(data={k: v for k, v in request.query_params.items()
+                                       if k in ("gapToUpgrade", "gapToRenew")})
+    query.is_valid(raise_exception=True)
+    return {"upgrade": query.validated_data.get("gapToUpgrade"), "renew": query.validated_data.get("gapToRenew")}
+
+
 def customer_body(request, customer, *, source=None, account_id=None) -> dict:
-    """The documented customer body, with the `subscriptions` / `customerImage` embeds when asked for."""
+    """The documented customer body, with the `points`, `mlp` (and gapToUpgrade / gapToRenew), `subscriptions`
+    and `customerImage` embeds when asked for. The loyalty figures cost a fixed number of queries whatever the
+    number of programmes (apps.customers.api.loyalty)."""
     org = request.org
     selectors.customer_details_prefetch([customer])
     embeds = embeds_of(request)
     subscriptions = selectors.customer_subscription_list(org=org, customer=customer) if "subscriptions" in embeds else None
     images = selectors.customer_image_list(org=org, customer=customer) if "customerimage" in embeds else None
+    figures, purchases, upgrade, renew = None, None, None, None
+    if embeds & {"points", "mlp"}:
+        now = timezone.now()
+        figures = loyalty.loyalty_get(org=org, customer=customer, now=now)
+        if "mlp" in embeds:
+            days = gap_days(request)
+            if days["upgrade"] is not None:
+                upgrade = loyalty.upgrade_gaps(org=org, customer=customer, loyalty=figures, days=days["upgrade"],
+                                               now=now)
+            if days["renew"] is not None:
+                renew = loyalty.renew_gaps(org=org, customer=customer, loyalty=figures, now=now)
+    else:
+        purchases = loyalty.lifetime_purchases(org=org, customer=customer)
     if source:
         source = source_parse(source, allow_all=True)
     return s.customer_v2(customer, org=org, source=source, account_id=account_id, embeds=embeds,
-                         subscriptions=subscriptions, images=images, request=request)
+                         subscriptions=subscriptions, images=images, request=request, loyalty=figures,
+                         lifetime_purchases=purchases, upgrade=upgrade, renew=renew)
 
 
 def _profiles_merged(data: s.CustomerInputV2) -> dict:
@@ -165,7 +195,7 @@ class CustomerLookupDetailsV2(V2APIView):
 
     access_resource = AccessResource.CUSTOMER
 
-    @extend_schema(parameters=[*LOOKUP_PARAMS, EMBED_PARAM], responses=s.CustomerOutputV2,
+    @extend_schema(parameters=[*LOOKUP_PARAMS, EMBED_PARAM, *GAP_PARAMS], responses=s.CustomerOutputV2,
                    tags=TAGS, operation_id="v2_customers_lookup_details")
     def get(self, request):
         customer = lookup_customer(request)
