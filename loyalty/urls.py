@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("loyalty.api.v2")),
     path("", include("loyalty.api.v3")),
     *coupons_root,
+    path("till/", include("apps.till.urls")),
     # Unknown API paths answer 404 in their version's envelope, whatever DEBUG says.
     re_path(r"^(?:v1|v1\.1|v2|v3|api_gateway)/", not_found_view),
 ]

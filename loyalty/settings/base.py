@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.tiers",
     "apps.coupons",
     "apps.cards",
+    "apps.till",
     "apps.recommendations",
     "apps.demo",
 ]
