@@ -57,6 +57,7 @@ class DemoResult:
     org_name: str
     till: tuple[str, str]
     oauth: tuple[str, str]
+    staff_password: str = ""
     staff: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -124,7 +125,7 @@ def demo_load(*, seed: int = 42) -> DemoResult:
     for code, label in (("in-south", "South India"), ("in-north", "North India")):
         if not Location.objects.for_org(org).filter(code=code).exists():
             org_services.location_create(org=org, code=code, label=label, tags=["india"])
-    result = DemoResult(org_name=org.name, till=DEMO_TILL, oauth=DEMO_OAUTH)
+    result = DemoResult(org_name=org.name, till=DEMO_TILL, oauth=DEMO_OAUTH, staff_password=DEMO_STAFF_PASSWORD)
     for username, role, first, last, store_code in DEMO_STAFF:
         if not User.objects.filter(username=username).exists():
             store = stores.get(store_code) if store_code else None

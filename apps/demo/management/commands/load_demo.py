@@ -21,6 +21,7 @@ class Command(BaseCommand):
         ]
         lines += [f"      {u} / {p}   ({role})" for u, p, role in result.staff]
         lines += [
+            f"  Till screens (store staff):   {base}/till/   e.g. demo.cashier / {result.staff_password}",
             f"  API base URLs:                {base}/v1.1/  {base}/v2/  {base}/v3/",
             f"  API docs:                     {base}/api/docs/",
             f"  Till (HTTP Basic):            {result.till[0]} / {result.till[1]}",
