@@ -52,3 +52,34 @@ def write_section(title: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + header + "\n\n" + body.strip() + "\n"
     doc.write_text(text)
+
+
+class _Tee:
+    def __init__(self, stream, buffer):
+        self.stream, self.buffer = stream, buffer
+
+    def write(self, text):
+        self.stream.write(text)
+        self.buffer.write(text)
+        return len(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+def run_into_section(title: str, reproduce: str, fn, *args) -> None:
+    """Run a bench that prints its figures and, when it finishes, file what it printed as a section of
+    docs/performance.md (with how to reproduce it and the machine's load around the run)."""
+    import io
+    import platform
+
+    buffer, before = io.StringIO(), os.getloadavg()[0]
+    stdout, sys.stdout = sys.stdout, _Tee(sys.stdout, buffer)
+    try:
+        fn(*args)
+    finally:
+        sys.stdout = stdout
+    after = os.getloadavg()[0]
+    write_section(title, f"Reproduce: `{reproduce}`.\n\nPython {platform.python_version()}, {os.cpu_count()} cores; "
+                         f"load average {before:.1f} before and {after:.1f} after the run.\n\n```\n"
+                         f"{buffer.getvalue().strip()}\n```")

@@ -50,4 +50,8 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    from _setup import run_into_section
+
+    run_into_section('Cards: generation, lookup, linking (`bench/cards_generation.py`)',
+                     'cd bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_cards ../.venv/bin/python cards_generation.py',
+                     main, int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

@@ -113,4 +113,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from _setup import run_into_section
+
+    run_into_section('Coupons: mass issuance of 100,000 (`bench/coupons_issue.py`)',
+                     'cd bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_coupons ../.venv/bin/python coupons_issue.py',
+                     main)

@@ -95,4 +95,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    from _setup import run_into_section
+
+    run_into_section('Tiers: nightly checks and ladder preview (`bench/tiers_checks.py`)',
+                     'cd bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_tiers ../.venv/bin/python tiers_checks.py',
+                     main)

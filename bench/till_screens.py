@@ -95,4 +95,8 @@ def main(repeat: int = 50) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    from _setup import run_into_section
+
+    run_into_section('Till screens: server time per screen (`bench/till_screens.py`)',
+                     'cd bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_till ../.venv/bin/python till_screens.py',
+                     main, int(sys.argv[1]) if len(sys.argv) > 1 else 50)
