@@ -2,12 +2,11 @@
 under concurrent redemptions and issuance. Real row locks, so PostgreSQL only."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections  # noqa: F401 (connection: skipif)
+from django.db import connection  # noqa: F401 (connection: skipif)
 from django.utils import timezone
 
 from apps.coupons import errors
@@ -15,32 +14,12 @@ from apps.coupons.models import Coupon, CouponRedemption, CouponSeries
 from apps.coupons.services import RedeemContext, coupon_issue, coupon_redeem, series_create
 from apps.customers.models import Customer
 from tests.factories.organizations import OrganizationFactory
+from tests.helpers.concurrency import run_concurrently
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row-lock behaviour is tested on PostgreSQL"),
 ]
-
-
-def run_concurrently(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def wrap(index, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = fn()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=wrap, args=(i, fn)) for i, fn in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _series(org, **extra):

@@ -15,33 +15,13 @@ from apps.points import errors
 from apps.points.models import PointsAccount, Redemption
 from apps.points.services import ledger_check, points_credit, points_redeem, points_transfer, program_create
 from tests.factories.organizations import OrganizationFactory
+from tests.helpers.concurrency import run_concurrently
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row-lock behaviour is tested on PostgreSQL"),
 ]
 D = Decimal
-
-
-def run_concurrently(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def wrap(index, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = fn()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=wrap, args=(i, fn)) for i, fn in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_twenty_redemptions_against_a_balance_covering_one():

@@ -15,7 +15,7 @@ from apps.transactions.models import Bill
 from apps.transactions.services import bill_add
 from tests.factories.customers import CustomerFactory
 from tests.factories.organizations import OrganizationFactory, TillFactory
-from tests.points.services.test_concurrency import run_concurrently
+from tests.helpers.concurrency import run_concurrently
 from tests.transactions.builders import D, return_of, sale
 
 pytestmark = [
