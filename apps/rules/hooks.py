@@ -68,7 +68,12 @@ def tier_crossing_mode(program) -> str:
     """The programme's tier-crossing setting (EARN_THEN_UPGRADE when never set)."""
     from .models import ProgramRuleSettings
 
-    mode = ProgramRuleSettings.objects.filter(program=program).values_list("tier_crossing", flat=True).first()
+    from apps.core.orgcache import org_data
+
+    from .selectors import RULES_DATA
+
+    mode = org_data(program.org_id, RULES_DATA, ("tier-crossing", program.pk), lambda: ProgramRuleSettings.objects
+                    .filter(program=program).values_list("tier_crossing", flat=True).first())
     return mode or TierCrossing.EARN_THEN_UPGRADE
 
 

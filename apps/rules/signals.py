@@ -6,13 +6,15 @@ from django.dispatch import receiver
 
 from apps.core.orgcache import org_data_changed
 
-from .models import Rule
+from .models import ProgramRuleSettings, Rule
 from .selectors import RULES_DATA
 
 
 @receiver(post_save, sender=Rule)
 @receiver(post_delete, sender=Rule)
-def rule_changed(sender, instance: Rule, **kwargs) -> None:
+@receiver(post_save, sender=ProgramRuleSettings)
+@receiver(post_delete, sender=ProgramRuleSettings)
+def rule_changed(sender, instance, **kwargs) -> None:
     org_data_changed(instance.org_id, RULES_DATA)
 
 

@@ -11,7 +11,7 @@ class TiersConfig(AppConfig):
         from apps.organizations.configs import ConfigKey, register
         from apps.rules import hooks
 
-        from . import selectors, services
+        from . import selectors, services, signals  # noqa: F401 - signals: ladder-cache invalidation
 
         register(ConfigKey(services.CHECK_DAILY_KEY, ConfigValueType.BOOLEAN, "0",
                            "Check tier validity, renewal and downgrade every night (off: on the last day of each "

@@ -1,12 +1,15 @@
 """Reads of the tiers domain: ladders, the measures tiers are judged on, a customer's tier and its progress."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+
+from apps.core.orgcache import org_data
 
 from .choices import Combine, Criterion, TrackerMetric
 from .models import TierChange, Tier, TierMembership, TierProgramSettings
@@ -16,15 +19,22 @@ MONEY = DecimalField(max_digits=18, decimal_places=3)
 
 
 # -- ladder and settings -------------------------------------------------------------------------------------------
+TIERS_DATA = "tiers"
+
+
 def ladder(*, org, program) -> list[Tier]:
-    """The programme's active tiers, base first (one query)."""
-    return list(Tier.objects.for_org(org).filter(program=program, is_active=True).order_by("serial"))
+    """The programme's active tiers, base first: private copies of the process's cached ladder
+    (apps.core.orgcache; one query when the ladder changed)."""
+    cached = org_data(org.pk, TIERS_DATA, ("ladder", program.pk), lambda: tuple(
+        Tier.objects.for_org(org).filter(program=program, is_active=True).order_by("serial")))
+    return [copy.copy(tier) for tier in cached]
 
 
 def tier_settings_get(*, org, program) -> TierProgramSettings:
-    """The programme's tier settings, or the defaults (unsaved) when never set."""
-    found = TierProgramSettings.objects.for_org(org).filter(program=program).first()
-    return found or TierProgramSettings(org=org, program=program)
+    """The programme's tier settings, or the defaults (unsaved) when never set; a private copy."""
+    found = org_data(org.pk, TIERS_DATA, ("settings", program.pk),
+                     lambda: TierProgramSettings.objects.for_org(org).filter(program=program).first())
+    return copy.copy(found) if found is not None else TierProgramSettings(org=org, program=program)
 
 
 def tier_by_name(*, org, program, name: str) -> Tier | None:
@@ -41,14 +51,16 @@ def tier_facts(tier: Tier | None) -> dict | None:
 
 
 def customer_tier_for_rules(*, org, customer, program) -> dict | None:
-    """The customer's tier as rule facts, in one query: their membership's tier, else the base tier."""
+    """The customer's tier as rule facts: their membership's tier, else the base tier (no query without a ladder,
+    one with)."""
     if customer is None or getattr(customer, "pk", None) is None or program is None:
         return None
-    mine = TierMembership.objects.filter(org=org, customer=customer, program=program, tier=OuterRef("pk"))
-    tier = (Tier.objects.for_org(org).filter(program=program, is_active=True)
-            .annotate(mine=Exists(mine)).filter(Q(serial=1) | Q(mine=True))
-            .order_by("-mine", "serial").first())
-    return tier_facts(tier)
+    tiers = ladder(org=org, program=program)
+    if not tiers:
+        return None
+    mine = (TierMembership.objects.filter(org=org, customer=customer, program=program)
+            .values_list("tier_id", flat=True).first())
+    return tier_facts(next((t for t in tiers if t.pk == mine), tiers[0]))
 
 
 # -- measures ------------------------------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.events import after_commit
+from apps.core.orgcache import org_data_changed
 from apps.core.models import JobRun
 from apps.core.services import job_run_finish, job_run_progress, job_run_start
 
 from .. import errors
 from ..choices import ChangeSource, ChangeType, LadderChangeKind, LadderChangeStatus
 from ..models import LadderChange, Tier, TierMembership, TierProgramSettings
-from ..selectors import Standing, ladder, metric_values, qualifies, tier_settings_get
+from ..selectors import TIERS_DATA, Standing, ladder, metric_values, qualifies, tier_settings_get
 from .checks import floor_in_force
 from .membership import Move, _move, _validity_for, local_date, membership_lock
 
@@ -262,6 +263,7 @@ def _structure_apply(*, org, change: LadderChange, now: datetime) -> None:
         else:
             Tier.objects.filter(pk=rung.tier.pk).update(serial=rung.serial, threshold=rung.threshold,
                                                         is_active=True)
+    org_data_changed(org.pk, TIERS_DATA)  # the rows above changed through update(): no signal saw them
     change.params = {**change.params, "applied_structure": True,
                      "new_tier_id": next((r.tier.pk for r in rungs if r.tier and r.name == change.params.get("name")),
                                          None)}

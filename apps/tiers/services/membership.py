@@ -164,17 +164,21 @@ def _validity_for(*, org, settings, customer, tier: Tier, start: date, first_cyc
 
 
 # -- automatic upgrade ---------------------------------------------------------------------------------------------
-@transaction.atomic
 def tier_evaluate(*, org, customer, program, now: datetime | None = None, bill=None, till=None) -> TierChange | None:
     """Upgrade the customer to the highest tier they now qualify for (never down: downgrades are checks').
 
     `bill` is the bill that qualified them, or a function returning it (called only when there is a move).
     A manual tier set with reassessTierOnNextActivity=false is left alone. Returns the change, or None.
     """
-    now = now or timezone.now()
     tiers = ladder(org=org, program=program)
     if len(tiers) < 2 or customer is None:
-        return None
+        return None  # no ladder: nothing to lock or write
+    with transaction.atomic():
+        return _evaluate(org=org, customer=customer, program=program, now=now or timezone.now(), bill=bill,
+                         till=till, tiers=tiers)
+
+
+def _evaluate(*, org, customer, program, now, bill, till, tiers) -> TierChange | None:
     membership = membership_lock(org=org, customer=customer, program=program)
     if membership is not None and membership.is_manual and not membership.reassess_on_next_activity:
         return None
