@@ -148,7 +148,8 @@ class RedeemedUploadV1(V11APIView):
 
     @extend_schema(request=UPLOAD_SCHEMA, responses=OBJECT, tags=TAGS, operation_id="v1_coupon_redeemed_upload")
     def post(self, request, series_id: str = ""):
-        return _redeemed_upload(request, series_id or request.data.get("couponSeriesId", ""))
+        form = request.data if hasattr(request.data, "get") else {}  # a JSON list is no upload form
+        return _redeemed_upload(request, series_id or form.get("couponSeriesId", ""))
 
     @extend_schema(parameters=[OpenApiParameter("couponSeriesId", str)], responses=OBJECT, tags=TAGS,
                    operation_id="v1_coupon_redeemed_upload_status")
