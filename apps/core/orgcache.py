@@ -83,6 +83,23 @@ def org_data(org_id: int, kind: str, key: tuple, loader: Callable[[], Any]) -> A
     return value
 
 
+GLOBAL = 0  # the "org" of data that is looked up before any org is known (credentials)
+
+
+def global_data(kind: str, key: tuple, loader: Callable[[], Any]) -> Any:
+    """org_data for data found before the org is known (a till by its username); one token for the whole kind."""
+    return org_data(GLOBAL, kind, key, loader)
+
+
+def global_data_changed(kind: str) -> None:
+    """Invalidate every process's copies of a global kind (any change anywhere reloads them all: keep it rare)."""
+    def bump():
+        cache.set(_token_key(GLOBAL, kind), uuid.uuid4().hex, _token_seconds())
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def org_data_local_clear() -> None:
     """Drop this process's copies (tests)."""
     with _lock:
