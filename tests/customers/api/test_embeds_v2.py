@@ -227,6 +227,7 @@ def test_embed_query_count_does_not_depend_on_programmes(api_client, org, partne
     api_client.get(path)  # warm the authentication cache
     with django_assert_max_num_queries(14) as few:
         api_client.get(path)
+    limit = len(few)  # read now: the next request resets the connection's query log
     # given: four more programmes, each with a ladder, a balance, bills and a tier
     for n in range(4):
         program = program_create(org=org, name=f"Extra {n}")
@@ -235,8 +236,9 @@ def test_embed_query_count_does_not_depend_on_programmes(api_client, org, partne
         BillFactory(org=org, customer=figures, program=program, amount=D("50"))
         TierMembershipFactory(org=org, customer=figures, program=program, tier=tiers[1],
                               valid_until=timezone.localdate() + timedelta(days=10))
+    api_client.get(path)  # re-warm the caches the set-up invalidated (tills, programmes, ladders)
     # then
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(limit):
         response = api_client.get(path)
     details = response.json()["loyaltyProgramDetails"]
     assert len(details) == 6 and all("gapToRenewSummary" in d for d in details if d["programId"] != partner.pk)
