@@ -55,14 +55,15 @@ def _recheck(*, run: ApplyRun, effects: list[PlannedEffect]) -> dict:
     """Clamp each award to what its caps allow now (a concurrent bill, or an earlier award of the same rule in this
     bill, may have used the room); returns the locked tallies by rule id."""
     capped = [e for e in effects if e.params.get("caps")]
-    if any(e.params["caps"].get("customer") for e in capped):
+    exact = run.customer_locked  # evaluated under the customer's lock: its customer caps hold as planned
+    if not exact and any(e.params["caps"].get("customer") for e in capped):
         _customer_lock(run)
     tallies = _tallies_lock(run=run, rule_ids={e.rule_id for e in capped if e.params["caps"].get("budget")})
     customer_used, budget_used = {}, {rule_id: tally.awarded_points for rule_id, tally in tallies.items()}
     for effect in capped:
         caps = effect.params["caps"]
         allowed, capped_by = effect.points, None
-        if caps.get("customer"):
+        if caps.get("customer") and not exact:
             if effect.rule_id not in customer_used:
                 customer_used[effect.rule_id] = _customer_used(run=run, rule_id=effect.rule_id, cap=caps["customer"])
             room = Decimal(caps["customer"]["max"]) - customer_used[effect.rule_id]

@@ -229,6 +229,7 @@ class ApplyRun:
     total_points: Decimal
     applied_points: dict = field(default_factory=dict)  # rule id -> points credited in this run
     fresh: bool = False  # the source was created in the caller's open transaction: nothing applied under it yet
+    customer_locked: bool = False  # the caller locked the customer before evaluating: customer caps are exact
 
     def key(self, effect: PlannedEffect) -> str:
         return f"{self.idempotency_prefix}:rule:{effect.rule_id}:{effect.index}"

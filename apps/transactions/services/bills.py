@@ -16,7 +16,7 @@ from .. import errors
 from ..choices import FORWARD_TYPES, BillType, DeliveryStatus, LineType, OutlierStatus, ReturnType
 from ..models import Bill, BillLine, BillTender
 from . import intake
-from .earning import bill_award, bill_evaluate, bill_plan
+from .earning import bill_award, bill_evaluate, bill_plan, caps_lock
 from .inputs import BillInput, LineInput
 from .returns import parent_bill_get, return_apply
 
@@ -91,8 +91,11 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     tenders = _tenders_build(bill=bill, data=data, prepared=prepared)
     earns = data.type in (BillType.REGULAR, BillType.MIXED) and bill.program is not None
     # Evaluated before the insert (evaluation writes nothing), so the bill and its lines go in with their points.
-    plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program) if earns \
-        else None
+    plan = None
+    if earns:
+        locked = caps_lock(org=org, program=bill.program, customer=customer)
+        plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program)
+        plan.customer_locked = locked
     bill.save()
     BillLine.objects.bulk_create(lines)
     if tenders:

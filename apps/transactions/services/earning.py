@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from apps.points.services import Actor
 
 from ..choices import LineType
-from ..context import context_build
+from ..context import EVENT_BILL_ADDED, context_build
 from ..models import Bill, BillLine
 
 ZERO = Decimal(0)
@@ -41,11 +41,12 @@ def rules_evaluate(context, *, rules=None):
 
 
 def rules_effects_apply(*, org, evaluation, context, source_ref: str, actor, idempotency_prefix: str,
-                        fresh: bool = False) -> list[dict]:
+                        fresh: bool = False, customer_locked: bool = False) -> list[dict]:
     from apps.rules.services import effects_apply
 
     return effects_apply(org=org, evaluation=evaluation, context=context, source_type="BILL", source_ref=source_ref,
-                         actor=actor, idempotency_prefix=idempotency_prefix, fresh=fresh)
+                         actor=actor, idempotency_prefix=idempotency_prefix, fresh=fresh,
+                         customer_locked=customer_locked)
 
 
 def earn_listeners_run(*, org, customer, program, context, awarded: Decimal) -> None:
@@ -97,6 +98,22 @@ class EarnPlan:
     context: object
     evaluation: object
     split: PointsSplit
+    customer_locked: bool = False  # planned under the customer's row lock (customer caps exact)
+
+
+def caps_lock(*, org, program, customer) -> bool:
+    """Lock the customer before planning when a running bill rule caps points per customer, so the caps are summed
+    once, exactly (effects_apply then need not sum them again). True when locked."""
+    from apps.customers.models import Customer
+    from apps.rules.selectors import rules_for_event
+
+    if customer is None or program is None:
+        return False
+    rules = rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
+    if not any(rule.max_points_per_customer is not None for rule in rules):
+        return False
+    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
+    return True
 
 
 def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[BillLine]:
@@ -137,7 +154,8 @@ def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> li
     actor = Actor.for_till(till) if till is not None else Actor()
     applied = rules_effects_apply(org=bill.org, evaluation=plan.evaluation, context=plan.context,
                                   source_ref=str(bill.pk), actor=actor, idempotency_prefix=f"bill:{bill.pk}",
-                                  fresh=True)  # the bill was inserted in this transaction
+                                  fresh=True,  # the bill was inserted in this transaction
+                                  customer_locked=plan.customer_locked)
     split = split_for_lines(plan.evaluation, lines)
     if split.total != plan.split.total or split.lines != plan.split.lines:
         changed = _points_set(bill, lines, split)

@@ -64,3 +64,27 @@ def test_concurrent_returns_of_one_bill_never_take_back_more_than_it_earned(worl
     assert len(refused) == 4 and {getattr(r, "code", None) for r in refused} == {633}, refused
     assert PointsAccount.objects.get(customer=customer).available == D("0")
     assert ledger_check(org=org) == []
+
+
+def test_concurrent_bills_never_pass_a_per_customer_cap(world):
+    # given a bonus of 50 a bill, capped at 120 per customer per month, beside the 10% earn rule
+    from apps.points.models import LoyaltyProgram
+    from apps.rules.models import RuleAward
+    from apps.rules.services import rule_create
+
+    org, tills, customer = world
+    program = LoyaltyProgram.objects.get(org=org)
+    bonus = rule_create(org=org, program=program, name="Capped bonus", event_type="BILL_ADDED", status="RUNNING",
+                        max_points_per_customer=D("120"), customer_cap_period="MONTH",
+                        effects=[{"type": "award_points", "params": {"basis": "bill_fixed", "value": "50"}}])
+    # when eight tills post a bill for the customer at once
+    results = run_concurrently([
+        (lambda i=i: bill_add(org=org, data=sale(f"K-{i}", ("RICE5", 1, "250")), till=tills[i % 4]))
+        for i in range(8)])
+    # then every bill went in, the bonus stopped exactly at the cap, and the ledger agrees
+    assert not [r for r in results if isinstance(r, Exception)], results
+    awarded = sum(a.points for a in RuleAward.objects.filter(rule=bonus))
+    assert awarded == D("120")
+    account = PointsAccount.objects.get(customer=customer)
+    assert account.available == D("8") * D("25") + D("120")
+    assert ledger_check(org=org) == []

@@ -74,6 +74,11 @@ def test_award_lowered_when_applied_is_what_the_bill_records(org, program, membe
         return real_apply(**kwargs)
 
     monkeypatch.setattr(earning, "rules_effects_apply", racing_apply)
+    # The bill path locks the customer before planning when a rule caps per customer, so no other bill can run in
+    # between; this test plans without that lock to drive the re-check under lock that other callers rely on.
+    from apps.transactions.services import bills
+
+    monkeypatch.setattr(bills, "caps_lock", lambda **kwargs: False)
     # when a bill planned at 50 points is applied with 10 left
     result = add_bill(sale("B-1", ("RICE5", 1, "250"), ("DAL1", 2, "125")))
     # then the bill and its lines record what was credited
@@ -81,3 +86,35 @@ def test_award_lowered_when_applied_is_what_the_bill_records(org, program, membe
     assert bill.points == D("10") and sum(line.points for line in bill.lines.all()) == D("10")
     assert bill.effects[0]["points"] == "10"
     assert PointsAccount.objects.get(customer=member).available == D("60")
+
+
+def test_a_capped_rule_has_the_customer_locked_before_planning(org, program, member, add_bill, monkeypatch):
+    # given a per-customer cap
+    from apps.rules.services import rule_create
+    from apps.transactions.services import earning
+
+    rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
+                max_points_per_customer=D("60"), customer_cap_period="MONTH",
+                effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    seen = {}
+    real_plan = earning.bill_plan
+
+    def watching_plan(**kwargs):
+        from django.db import connection
+
+        seen["locked"] = any("FOR UPDATE" in q["sql"] and "customers_customer" in q["sql"]
+                             for q in connection.queries)
+        return real_plan(**kwargs)
+
+    from apps.transactions.services import bills
+
+    monkeypatch.setattr(bills, "bill_plan", watching_plan)
+    # when
+    from django.test.utils import CaptureQueriesContext
+    from django.db import connection
+
+    with CaptureQueriesContext(connection):
+        result = add_bill(sale("B-1", ("RICE5", 2, "250")))
+    # then the lock came first, the cap held, and the customer caps were not summed a second time
+    assert seen["locked"] is True
+    assert result.bill.points == D("50")
