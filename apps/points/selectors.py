@@ -127,20 +127,26 @@ class ProgramBalance:
         return getattr(self.account, name) if self.account is not None else ZERO
 
 
+def balances_many(*, org, customer_ids, programs: list[LoyaltyProgram], now: datetime
+                  ) -> dict[tuple[int, int], ProgramBalance]:
+    """Main-currency balances keyed by (customer id, programme id) for every pair, in one query."""
+    accounts = {(a.customer_id, a.program_id): a for a in PointsAccount.objects.filter(
+        org=org, customer_id__in=customer_ids, program__in=programs, currency__is_default=True)
+        .annotate(due=_due_points(now), promised_returned=_promised_returned())}
+    out = {}
+    for customer_id in customer_ids:
+        for program in programs:
+            account = accounts.get((customer_id, program.pk))
+            out[(customer_id, program.pk)] = ProgramBalance(program, None) if account is None else ProgramBalance(
+                program, account, available=account.available - account.due, promised=account.promised,
+                promised_returned=-account.promised_returned)
+    return out
+
+
 def balances_for(*, org, customer, programs: list[LoyaltyProgram], now: datetime) -> list[ProgramBalance]:
     """The customer's main-currency balance in each programme, in one query."""
-    accounts = {a.program_id: a for a in PointsAccount.objects.filter(
-        org=org, customer=customer, program__in=programs, currency__is_default=True)
-        .annotate(due=_due_points(now), promised_returned=_promised_returned())}
-    rows = []
-    for program in programs:
-        account = accounts.get(program.pk)
-        if account is None:
-            rows.append(ProgramBalance(program, None))
-            continue
-        rows.append(ProgramBalance(program, account, available=account.available - account.due,
-                                   promised=account.promised, promised_returned=-account.promised_returned))
-    return rows
+    balances = balances_many(org=org, customer_ids=[customer.pk], programs=programs, now=now)
+    return [balances[(customer.pk, program.pk)] for program in programs]
 
 
 # -- schedules -----------------------------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
 from apps.core.orgcache import org_data
 
@@ -278,27 +277,57 @@ def tier_member_counts(*, org, program) -> dict[int, int]:
     return dict(rows)
 
 
+# Tiers that never expire print this far-future day, as the platform does.
+NO_EXPIRY = date(2125, 12, 31)
+
+
+@dataclass
+class Slab:
+    """A customer's tier in one programme (the base tier when they have no membership)."""
+
+    current: Tier
+    next: Tier | None
+    membership: TierMembership | None
+    ladder: list[Tier]
+
+    @property
+    def expires_on(self) -> date:
+        if self.membership is not None and self.membership.valid_until is not None:
+            return self.membership.valid_until
+        return NO_EXPIRY
+
+
+def slabs_many(*, org, customer_ids, programs) -> dict[tuple[int, int], Slab]:
+    """Tier per (customer id, programme id) for programmes with a ladder, in two queries (ladders, memberships)."""
+    program_ids = [p.pk for p in programs]
+    ladders: dict[int, list[Tier]] = {}
+    for tier in Tier.objects.for_org(org).filter(program_id__in=program_ids, is_active=True).order_by("serial"):
+        ladders.setdefault(tier.program_id, []).append(tier)
+    if not ladders:
+        return {}
+    memberships = {(m.customer_id, m.program_id): m for m in TierMembership.objects.for_org(org).filter(
+        customer_id__in=customer_ids, program_id__in=list(ladders))}
+    out = {}
+    for customer_id in customer_ids:
+        for program_id, tiers in ladders.items():
+            membership = memberships.get((customer_id, program_id))
+            current = next((t for t in tiers if membership and t.pk == membership.tier_id), tiers[0])
+            above = [t for t in tiers if t.serial > current.serial]
+            out[(customer_id, program_id)] = Slab(current, above[0] if above else None, membership, tiers)
+    return out
+
+
 def slab_fields(*, org, customer, programs) -> dict[int, dict]:
     """The tier ("slab") fields of loyaltyDetails per programme id, in two queries for all programmes.
 
-    Programmes without a ladder are absent (the caller leaves the fields out). No expiry is shown as 2125-12-31,
-    the far-future date the platform prints for tiers that do not expire."""
-    program_ids = [p.pk for p in programs]
-    by_program: dict[int, list[Tier]] = {}
-    for tier in Tier.objects.for_org(org).filter(program_id__in=program_ids, is_active=True).order_by("serial"):
-        by_program.setdefault(tier.program_id, []).append(tier)
-    memberships = {m.program_id: m for m in TierMembership.objects.for_org(org).filter(
-        customer=customer, program_id__in=program_ids)}
+    Programmes without a ladder are absent (the caller leaves the fields out). No expiry is shown as NO_EXPIRY."""
     fields = {}
-    for program_id, tiers in by_program.items():
-        membership = memberships.get(program_id)
-        current = next((t for t in tiers if membership and t.pk == membership.tier_id), tiers[0])
-        above = [t for t in tiers if t.serial > current.serial]
-        until = membership.valid_until if membership and membership.valid_until else date(2125, 12, 31)
+    for (_, program_id), slab in slabs_many(org=org, customer_ids=[customer.pk], programs=programs).items():
+        nxt = slab.next
         fields[program_id] = {
-            "currentSlab": current.name, "slabSNo": current.serial,
-            "nextSlab": above[0].name if above else "", "nextSlabSerialNumber": above[0].serial if above else -1,
-            "nextSlabDescription": above[0].description if above else "",
-            "slabExpiryDate": f"{until.isoformat()}T23:59:59Z",
+            "currentSlab": slab.current.name, "slabSNo": slab.current.serial,
+            "nextSlab": nxt.name if nxt else "", "nextSlabSerialNumber": nxt.serial if nxt else -1,
+            "nextSlabDescription": nxt.description if nxt else "",
+            "slabExpiryDate": f"{slab.expires_on.isoformat()}T23:59:59Z",
         }
     return fields

@@ -3,8 +3,8 @@ purchases, the gap to the next tier, the gap to renew the current tier, and the 
 
 Every function answers for all the org's programmes (and, where it takes a list, all the customers) in a fixed
 number of queries: nothing here queries per programme or per customer. The points totals come from the points
-accounts (see apps.points.selectors.balances_for, whose annotations and ProgramBalance are reused), tier fields
-mirror apps.tiers.selectors.slab_fields and the renewal verdict is apps.tiers.selectors.renewal_verdict.
+accounts (apps.points.selectors.balances_many), tiers come from apps.tiers.selectors.slabs_many (which
+slab_fields shares) and the renewal verdict is apps.tiers.selectors.renewal_verdict.
 """
 from __future__ import annotations
 
@@ -17,36 +17,17 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from apps.points import selectors as points
-from apps.points.models import PointsAccount
 from apps.tiers import selectors as tiers
 from apps.tiers.choices import Criterion, TrackerMetric
-from apps.tiers.models import Tier, TierMembership, TierProgramSettings
+from apps.tiers.models import TierProgramSettings
 
 ZERO = Decimal("0")
 _MONEY = DecimalField(max_digits=18, decimal_places=3)
 _NET = ExpressionWrapper(F("amount") - F("returned_amount"), output_field=_MONEY)
-# Tiers that never expire print this far-future day (as apps.tiers.selectors.slab_fields does).
-NO_EXPIRY = date(2125, 12, 31)
 # The platform's names for what an upgrade is judged on.
 UPGRADE_BASED_ON = {Criterion.CURRENT_POINTS: "CURRENT_POINTS", Criterion.LIFETIME_POINTS: "LIFETIME_POINTS",
                     Criterion.LIFETIME_PURCHASES: "CUMULATIVE_PURCHASES", Criterion.VISITS: "VISITS",
                     Criterion.TRACKER: "TRACKER_VALUE_BASED"}
-
-
-@dataclass
-class Slab:
-    """A customer's tier in one programme (the base tier when they have no membership)."""
-
-    current: Tier
-    next: Tier | None
-    membership: TierMembership | None
-    ladder: list[Tier]
-
-    @property
-    def expires_on(self) -> date:
-        if self.membership is not None and self.membership.valid_until is not None:
-            return self.membership.valid_until
-        return NO_EXPIRY
 
 
 @dataclass
@@ -55,7 +36,7 @@ class ProgramFigures:
 
     program: object
     balance: points.ProgramBalance
-    slab: Slab | None
+    slab: tiers.Slab | None
     purchases: Decimal = ZERO
     visits: Decimal = ZERO
 
@@ -78,41 +59,6 @@ class CustomerLoyalty:
 
 
 # -- the building blocks (one query each, for every programme and customer) ----------------------------------------
-def _accounts(*, org, customer_ids, programs, now) -> dict[tuple[int, int], PointsAccount]:
-    """Main-currency accounts keyed by (customer id, programme id), annotated as balances_for annotates them."""
-    rows = (PointsAccount.objects.filter(org=org, customer_id__in=customer_ids, program__in=programs,
-                                         currency__is_default=True)
-            .annotate(due=points._due_points(now), promised_returned=points._promised_returned()))
-    return {(a.customer_id, a.program_id): a for a in rows}
-
-
-def _balance(program, account) -> points.ProgramBalance:
-    if account is None:
-        return points.ProgramBalance(program, None)
-    return points.ProgramBalance(program, account, available=account.available - account.due,
-                                 promised=account.promised, promised_returned=-account.promised_returned)
-
-
-def _slabs(*, org, customer_ids, programs) -> dict[tuple[int, int], Slab]:
-    """Tier per (customer id, programme id) for programmes with a ladder, in two queries (ladders, memberships)."""
-    program_ids = [p.pk for p in programs]
-    ladders: dict[int, list[Tier]] = {}
-    for tier in Tier.objects.for_org(org).filter(program_id__in=program_ids, is_active=True).order_by("serial"):
-        ladders.setdefault(tier.program_id, []).append(tier)
-    if not ladders:
-        return {}
-    memberships = {(m.customer_id, m.program_id): m for m in TierMembership.objects.for_org(org).filter(
-        customer_id__in=customer_ids, program_id__in=list(ladders))}
-    out = {}
-    for customer_id in customer_ids:
-        for program_id, ladder in ladders.items():
-            membership = memberships.get((customer_id, program_id))
-            current = next((t for t in ladder if membership and t.pk == membership.tier_id), ladder[0])
-            above = [t for t in ladder if t.serial > current.serial]
-            out[(customer_id, program_id)] = Slab(current, above[0] if above else None, membership, ladder)
-    return out
-
-
 def _bills(*, org, customer_ids):
     from apps.transactions.choices import EARNING_TYPES
     from apps.transactions.models import Bill
@@ -136,15 +82,15 @@ def loyalty_many(*, org, customers, now: datetime | None = None) -> dict[int, Cu
     if not ids:
         return {}
     programs = list(points.program_list(org=org))
-    accounts = _accounts(org=org, customer_ids=ids, programs=programs, now=now) if programs else {}
-    slabs = _slabs(org=org, customer_ids=ids, programs=programs) if programs else {}
+    balances = points.balances_many(org=org, customer_ids=ids, programs=programs, now=now) if programs else {}
+    slabs = tiers.slabs_many(org=org, customer_ids=ids, programs=programs) if programs else {}
     purchases = _purchases(org=org, customer_ids=ids, now=now)
     out = {}
     for cid in ids:
         figures = []
         for program in programs:
             bought = purchases.get((cid, program.pk), {})
-            figures.append(ProgramFigures(program, _balance(program, accounts.get((cid, program.pk))),
+            figures.append(ProgramFigures(program, balances[(cid, program.pk)],
                                           slabs.get((cid, program.pk)), bought.get("net", ZERO),
                                           bought.get("visits", ZERO)))
         total = sum((v["net"] for (owner, _), v in purchases.items() if owner == cid), ZERO)

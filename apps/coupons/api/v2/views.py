@@ -2,7 +2,6 @@
 transfer (beyond the platform), the redeemed-upload status, and the customer coupon lists."""
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
