@@ -9,7 +9,7 @@ class CardsConfig(AppConfig):
     def ready(self) -> None:
         from apps.customers.hooks import identifier_listener_register
         from apps.organizations.choices import ConfigValueType as T
-        from apps.organizations.configs import ConfigKey, register
+        from apps.organizations.configs import ConfigKey, register, validator_add
 
         from .listeners import CardIdentifierListener
 
@@ -20,3 +20,7 @@ class CardsConfig(AppConfig):
                       "(otherwise refused with 3010 once the org has card series)."),
         )
         identifier_listener_register(CardIdentifierListener())
+        from .selectors import ORG_LIMIT_KEY
+        from .services import active_limit_validate
+
+        validator_add(ORG_LIMIT_KEY, active_limit_validate)

@@ -14,7 +14,6 @@ from apps.customers.choices import CustomerStatus
 from apps.customers.models import Customer
 from apps.fields.choices import ExtendedFieldEntity
 from apps.fields.services import extended_fields_validate
-from apps.organizations import services as org_services
 from apps.organizations.models import Till
 
 from . import errors, numbers, selectors
@@ -572,16 +571,10 @@ def card_delink(*, org, customer: Customer, number: str, attributes: dict | None
 
 
 # -- org configuration ---------------------------------------------------------------------------------------------
-@transaction.atomic
-def org_config_set(*, org, key: str, value):
-    """Set an org config through the organisation registry, with the card rules on the card keys."""
-    if key == selectors.ORG_LIMIT_KEY:
-        try:
-            if int(str(value).strip()) < 0:
-                raise errors.MaxActiveNegative(field="value")
-        except (TypeError, ValueError):
-            pass  # the registry refuses non-numbers with its own message
-    return org_services.org_config_set(org=org, key=key, value=value)
+def active_limit_validate(value: str) -> None:
+    """The organisation registry's check on CONF_MAX_CARDS_PER_ORG (registered in CardsConfig.ready)."""
+    if int(value) < 0:
+        raise errors.MaxActiveNegative(field="value")
 
 
 # -- expiry -------------------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Domain apps register their own keys from AppConfig.ready(); unknown keys are ref
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from .choices import ConfigValueType
 
@@ -18,6 +19,8 @@ class ConfigKey:
     module: str = "LOYALTY"
     store_scoped: bool = False  # may a store override it?
     choices: tuple[str, ...] = ()
+    # Extra rule of the owning domain, called with the normalised value; raises a DomainError with its own code.
+    validate: Callable[[str], None] | None = None
 
 
 CONFIG_KEYS: dict[str, ConfigKey] = {}
@@ -26,6 +29,11 @@ CONFIG_KEYS: dict[str, ConfigKey] = {}
 def register(*keys: ConfigKey) -> None:
     for key in keys:
         CONFIG_KEYS[key.key] = key
+
+
+def validator_add(key: str, validate: Callable[[str], None]) -> None:
+    """Attach a domain's own check to a key registered elsewhere (e.g. cards on CONF_MAX_CARDS_PER_ORG)."""
+    CONFIG_KEYS[key] = replace(CONFIG_KEYS[key], validate=validate)
 
 
 def coerce(key: ConfigKey, raw) -> str:

@@ -131,6 +131,8 @@ def org_config_set(*, org: Organization, key: str, value, store: Store | None = 
         normalised = coerce(meta, value)
     except ValueError as exc:
         raise errors.ConfigValueInvalid(str(exc)) from None
+    if meta.validate is not None:
+        meta.validate(normalised)
     config, _ = OrgConfig.objects.update_or_create(org=org, store=store, key=key, defaults={"value": normalised})
     transaction.on_commit(lambda: org_config_cache_clear(org=org))
     return config

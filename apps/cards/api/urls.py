@@ -17,5 +17,4 @@ v2_urlpatterns = [
     path("card/", v2.CardSlashV2.as_view()),
     path("card/bulk", v2.CardBulkV2.as_view()),
     path("card/statusLog", v2.CardStatusLogV2.as_view()),
-    path("organization/configs", v2.OrganizationConfigsV2.as_view()),
 ]

@@ -23,6 +23,7 @@ v2_urlpatterns = [
     path("organization/till/<int:till_id>", v2.TillByIdV2.as_view()),
     path("organization/activeTill", v2.ActiveTillV2.as_view()),
     path("organization/configkeyvalue", v2.ConfigKeyValueV2.as_view()),
+    path("organization/configs", v2.OrganizationConfigsV2.as_view()),
     path("organization/programs", v2.ProgramsV2.as_view()),
     path("orgEntity/store", v2.OrgEntityStoreV2.as_view()),
     path("orgEntity/store/bulk", v2.OrgEntityStoreBulkV2.as_view()),

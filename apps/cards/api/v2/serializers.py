@@ -89,12 +89,6 @@ class CardSeriesInputV2(serializers.Serializer):
                 "is_default": d.get("isDefault")}
 
 
-class OrgConfigSetInputV2(serializers.Serializer):
-    keyName = serializers.CharField()
-    value = serializers.JSONField()
-    scope = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-
-
 class CardEntityOutputV2(serializers.Serializer):
     entity = serializers.IntegerField()
     warnings = serializers.ListField(child=serializers.DictField())
@@ -132,14 +126,6 @@ class CardBulkOutputV2(serializers.Serializer):
     response = serializers.ListField(child=serializers.DictField())
     totalCount = serializers.IntegerField()
     failureCount = serializers.IntegerField()
-
-
-class OrgConfigSetOutputV2(serializers.Serializer):
-    id = serializers.IntegerField()
-    entityId = serializers.IntegerField()
-    keyName = serializers.CharField()
-    value = serializers.CharField()
-    warnings = serializers.ListField(child=serializers.DictField())
 
 
 # -- output shapes (plain functions over rows) -----------------------------------------------------------------

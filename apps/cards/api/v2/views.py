@@ -238,25 +238,6 @@ class CardStatusLogV2(V2APIView):
                          "pagination": paginator.pagination_block(), "warnings": [], "errors": []})
 
 
-class OrganizationConfigsV2(V2APIView):
-    """POST /v2/organization/configs {keyName, value, scope}: set an org config (e.g. CONF_MAX_CARDS_PER_ORG)."""
-
-    access_resource = AccessResource.ORGANIZATION
-
-    @extend_schema(request=s.OrgConfigSetInputV2, responses=s.OrgConfigSetOutputV2, tags=["organization"],
-                   operation_id="v2_organization_configs_set")
-    def post(self, request):
-        data = s.OrgConfigSetInputV2(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        scope = str(d.get("scope") or "ORG").strip().upper()
-        if scope != "ORG":
-            raise InvalidInput("Invalid input. scope: only ORG is supported", field="scope")
-        config = services.org_config_set(org=request.org, key=d["keyName"].strip(), value=d["value"])
-        return Response({"id": config.pk, "entityId": request.org.pk, "keyName": config.key, "value": config.value,
-                         "scope": "ORG", "warnings": []})
-
-
 @extend_schema_view(get=extend_schema(exclude=True), post=extend_schema(exclude=True), put=extend_schema(exclude=True))
 class CardSlashV2(CardV2):
     """/v2/card/ (the platform's samples call it with a trailing slash): the same endpoint, documented once."""

@@ -244,3 +244,17 @@ class LocationCreatedOutputV2(serializers.Serializer):
     createdId = serializers.IntegerField()
     location = LocationOutputV2()
     warnings = serializers.ListField(child=serializers.DictField())
+
+
+class OrgConfigSetInputV2(serializers.Serializer):
+    keyName = serializers.CharField()
+    value = serializers.JSONField()
+    scope = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class OrgConfigSetOutputV2(serializers.Serializer):
+    id = serializers.IntegerField()
+    entityId = serializers.IntegerField()
+    keyName = serializers.CharField()
+    value = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.DictField())

@@ -150,3 +150,22 @@ class LocationsV2(V2APIView):
         location = services.location_create(org=request.org, code=d["locationCode"], label=d["locationLabel"],
                                             tags=d["tags"])
         return Response({"createdId": location.pk, "location": s.LocationOutputV2(location).data, "warnings": []})
+
+
+class OrganizationConfigsV2(V2APIView):
+    """POST /v2/organization/configs {keyName, value, scope}: set an org config (e.g. CONF_MAX_CARDS_PER_ORG)."""
+
+    access_resource = AccessResource.ORGANIZATION
+
+    @extend_schema(request=s.OrgConfigSetInputV2, responses=s.OrgConfigSetOutputV2, tags=["organization"],
+                   operation_id="v2_organization_configs_set")
+    def post(self, request):
+        data = s.OrgConfigSetInputV2(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        scope = str(d.get("scope") or "ORG").strip().upper()
+        if scope != "ORG":
+            raise InvalidInput("Invalid input. scope: only ORG is supported", field="scope")
+        config = services.org_config_set(org=request.org, key=d["keyName"].strip(), value=d["value"])
+        return Response({"id": config.pk, "entityId": request.org.pk, "keyName": config.key, "value": config.value,
+                         "scope": "ORG", "warnings": []})
