@@ -5,6 +5,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from . import errors
@@ -111,7 +112,11 @@ def coupon_list(*, org, customer_ids=None, coupon_ids=None, codes=None, series_i
     elif status == "active" and now is not None:
         qs = qs.filter(valid_till__gte=now).exclude(status=CouponStatus.REVOKED)
     if store is not None:
-        qs = qs.filter(Q(series__store_ids=[]) | Q(series__store_ids__contains=[store.pk]))
+        if connection.features.supports_json_field_contains:
+            qs = qs.filter(Q(series__store_ids=[]) | Q(series__store_ids__contains=[store.pk]))
+        else:  # SQLite (the demo) has no JSON containment: pick the org's series valid at the store here
+            qs = qs.filter(series_id__in=[pk for pk, stores in CouponSeries.objects.for_org(org)
+                                          .values_list("id", "store_ids") if not stores or store.pk in stores])
     return (qs.select_related("series", "issued_at_store", "issued_by_till", "customer")
             .prefetch_related(_redemptions_prefetch()).order_by("-id"))
 

@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -131,13 +130,8 @@ def customer_panel(*, org, store, customer: Customer, now: datetime | None = Non
     coupons = coupons_available()
     if coupons is not None:
         sel, _ = coupons
-        if connection.features.supports_json_field_contains:
-            rows = sel.coupon_list(org=org, customer_ids=[customer.pk], status="active", store=store, now=now)
-            panel.coupons = list(rows[:PANEL_COUPON_LIMIT])
-        else:  # SQLite (the demo): no JSON containment, so the store check runs here
-            rows = sel.coupon_list(org=org, customer_ids=[customer.pk], status="active", now=now)
-            panel.coupons = [c for c in rows[:PANEL_COUPON_LIMIT * 5]
-                             if not c.series.store_ids or store.pk in c.series.store_ids][:PANEL_COUPON_LIMIT]
+        rows = sel.coupon_list(org=org, customer_ids=[customer.pk], status="active", store=store, now=now)
+        panel.coupons = list(rows[:PANEL_COUPON_LIMIT])
     return panel
 
 
