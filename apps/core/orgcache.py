@@ -49,17 +49,19 @@ def org_data_token(org_id: int, kind: str) -> str:
     return token
 
 
-def org_data_changed(org_id: int | None, kind: str) -> None:
-    """Invalidate every process's copies of an org's kind of data: now (for this transaction's own reads) and
-    once more when the transaction commits (for readers that loaded the old rows in between)."""
-    if not org_id:
-        return
-
+def _changed(org_id: int, kind: str) -> None:
     def bump():
         cache.set(_token_key(org_id, kind), uuid.uuid4().hex, _token_seconds())
 
     bump()
     transaction.on_commit(bump)
+
+
+def org_data_changed(org_id: int | None, kind: str) -> None:
+    """Invalidate every process's copies of an org's kind of data: now (for this transaction's own reads) and
+    once more when the transaction commits (for readers that loaded the old rows in between)."""
+    if org_id:
+        _changed(org_id, kind)
 
 
 def org_data(org_id: int, kind: str, key: tuple, loader: Callable[[], Any]) -> Any:
@@ -93,11 +95,7 @@ def global_data(kind: str, key: tuple, loader: Callable[[], Any]) -> Any:
 
 def global_data_changed(kind: str) -> None:
     """Invalidate every process's copies of a global kind (any change anywhere reloads them all: keep it rare)."""
-    def bump():
-        cache.set(_token_key(GLOBAL, kind), uuid.uuid4().hex, _token_seconds())
-
-    bump()
-    transaction.on_commit(bump)
+    _changed(GLOBAL, kind)
 
 
 def org_data_local_clear() -> None:
