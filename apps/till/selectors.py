@@ -18,6 +18,7 @@ from apps.customers.choices import IDENTIFIER_ID, IdentifierType
 from apps.customers.identifiers import mobile_normalise
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_lookup
+from apps.organizations.models import Till
 from apps.points.errors import ProgramInvalid
 from apps.points.models import Redemption
 from apps.points.selectors import balances_for, expiry_schedule
@@ -28,6 +29,24 @@ from apps.transactions.models import Bill
 ZERO = Decimal(0)
 ACTIVITY_LIST_LIMIT = 50
 PANEL_COUPON_LIMIT = 10
+
+
+def session_till_get(*, user, till_id) -> Till | None:
+    """The session's till while it is active and belongs to the staff member's org and store."""
+    return (Till.objects.select_related("org", "store", "store__org")
+            .filter(pk=till_id, org_id=user.org_id, store_id=user.store_id, is_active=True).first())
+
+
+def staff_till_choose(*, user, code: str = "") -> Till | None:
+    """The till a staff member logs in at: the one named by code (one of their store's, and their own if they have
+    one), else their own, else their store's default; None when there is no such active till."""
+    tills = Till.objects.filter(org_id=user.org_id, store_id=user.store_id, is_active=True)
+    if code:
+        till = tills.filter(code=code).first()
+        return None if till is None or (user.till_id and user.till_id != till.pk) else till
+    if user.till_id:
+        return tills.filter(pk=user.till_id).first()
+    return tills.order_by("-is_default", "id").first()
 
 
 def optional_module(path: str, *names: str):

@@ -148,3 +148,22 @@ def staff_pin_check(*, user, pin: str) -> bool:
     """Whether the PIN is the staff member's (False when none is set)."""
     row = StaffPin.objects.filter(user=user).only("pin_hash").first()
     return bool(row and pin and check_password(str(pin).strip(), row.pin_hash))
+
+
+def pin_login_match(*, till_username: str, till_password: str, staff: str, pin: str):
+    """(till, staff member) when the till's own credentials and one staff member of its store (by username or
+    staff code) with that PIN match; (till or None, None) otherwise."""
+    from django.db.models import Q
+
+    from apps.organizations.models import Till
+    from apps.staff.models import User
+
+    till = Till.objects.select_related("store").filter(username=till_username.strip(), is_active=True).first()
+    if till is None or not till.check_api_password(till_password):
+        return till, None
+    staff = staff.strip()
+    candidates = list(User.objects.filter(org_id=till.org_id, store_id=till.store_id, is_active=True)
+                      .filter(Q(username=staff) | Q(code=staff))[:2])
+    if len(candidates) == 1 and staff_pin_check(user=candidates[0], pin=pin):
+        return till, candidates[0]
+    return till, None

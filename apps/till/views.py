@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,9 +28,8 @@ from apps.customers import errors as customer_errors
 from apps.customers.selectors import customer_get
 from apps.customers.services import customer_create
 from apps.fields.selectors import extended_field_list
-from apps.organizations.models import PaymentMode, Till
-from apps.staff.models import User
-from apps.organizations.selectors import org_config_flag
+from apps.organizations.models import Till
+from apps.organizations.selectors import org_config_flag, payment_modes_active
 from apps.points import selectors as points_selectors
 from apps.points.services import (Actor, points_redeem, points_redeemability, validation_code_check,
                                   validation_code_issue)
@@ -94,8 +92,7 @@ def session_till(request) -> Till | None:
     till_id = request.session.get(SESSION_TILL)
     if not (user.is_authenticated and user.is_active and user.org_id and user.store_id and till_id):
         return None
-    return (Till.objects.select_related("org", "store", "store__org")
-            .filter(pk=till_id, org_id=user.org_id, store_id=user.store_id, is_active=True).first())
+    return selectors.session_till_get(user=user, till_id=till_id)
 
 
 def nav_for(user) -> dict[str, bool]:
@@ -211,17 +208,9 @@ class LoginView(View):
         services.till_role_group_ensure(user=user)
         if not (user.is_superuser or user.has_perm(perms.USE)):
             return None, _("Your role may not use the till screens.")
-        tills = Till.objects.filter(org_id=user.org_id, store_id=user.store_id, is_active=True)
-        code = (code or "").strip()
-        if code:
-            till = tills.filter(code=code).first()
-            if till is None or (user.till_id and user.till_id != till.pk):
-                return None, _("Till %(code)s is not one of your store's tills.") % {"code": code}
-            return till, ""
-        if user.till_id:
-            till = tills.filter(pk=user.till_id).first()
-        else:
-            till = tills.order_by("-is_default", "id").first()
+        till = selectors.staff_till_choose(user=user, code=(code or "").strip())
+        if till is None and code:
+            return None, _("Till %(code)s is not one of your store's tills.") % {"code": code}
         if till is None:
             return None, _("Your store has no active till.")
         return till, ""
@@ -243,14 +232,8 @@ class PinLoginView(View):
         if services.login_locked(username=throttle_name, ip=ip):
             form.add_error(None, _("Too many failed attempts. Try again later or ask your manager."))
             return render(request, "till/login_pin.html", {"form": form}, status=429)
-        till = (Till.objects.select_related("store").filter(username=d["till_username"].strip(), is_active=True)
-                .first())
-        user = None
-        if till is not None and till.check_api_password(d["till_password"]):
-            candidates = list(User.objects.filter(org_id=till.org_id, store_id=till.store_id, is_active=True)
-                              .filter(Q(username=d["staff"].strip()) | Q(code=d["staff"].strip()))[:2])
-            if len(candidates) == 1 and services.staff_pin_check(user=candidates[0], pin=d["pin"]):
-                user = candidates[0]
+        till, user = services.pin_login_match(till_username=d["till_username"], till_password=d["till_password"],
+                                              staff=d["staff"], pin=d["pin"])
         if user is None:
             locked = services.login_failed(username=throttle_name, ip=ip)
             form.add_error(None, _("Too many failed attempts. Try again later or ask your manager.") if locked
@@ -418,8 +401,7 @@ class BillView(TillView):
     nav_key = "bill"
 
     def _page(self, customer, *, status=200, **extra):
-        modes = list(PaymentMode.objects.for_org(self.till_session.org).filter(is_active=True)
-                     .order_by("position", "name").values_list("name", flat=True)[:20])
+        modes = [mode.name for mode in payment_modes_active(org=self.till_session.org)][:20]
         lines = extra.pop("lines", [])
         lines = lines + [{"item_code": "", "description": "", "qty": "", "rate": ""}] * max(0, BLANK_LINES - len(lines))
         tenders = extra.pop("tenders", []) or [{"mode": modes[0] if modes else "", "value": ""}]
