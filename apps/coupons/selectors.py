@@ -137,18 +137,3 @@ def upload_list(*, org, series, kind: str) -> QuerySet[CouponUpload]:
 
 def event_list(*, org, series) -> QuerySet[CouponEvent]:
     return CouponEvent.objects.for_org(org).filter(series=series).select_related("coupon", "customer", "till")
-
-
-def points_redemption_list(*, org, customer, start=None, end=None):
-    """A customer's points redemptions (apps.points), newest first, with programme, store, till and reversals."""
-    from apps.points.choices import EntryKind
-    from apps.points.models import LedgerEntry, Redemption
-
-    qs = Redemption.objects.for_org(org).filter(customer=customer)
-    if start is not None:
-        qs = qs.filter(redeemed_at__gte=start)
-    if end is not None:
-        qs = qs.filter(redeemed_at__lt=end)
-    reversals = LedgerEntry.objects.filter(kind=EntryKind.REVERSE_REDEMPTION).select_related("till").order_by("id")
-    return (qs.select_related("account__program", "store", "till")
-            .prefetch_related(Prefetch("entry__reversals", queryset=reversals)).order_by("-redeemed_at", "-id"))

@@ -435,3 +435,15 @@ def day_bounds(day: date, zone) -> tuple[datetime, datetime]:
     """[start, end) of a calendar day in a time zone, as aware datetimes."""
     start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
     return start, start + timedelta(days=1)
+
+
+def redemption_list(*, org, customer, start=None, end=None):
+    """A customer's points redemptions, newest first, with programme, store, till and reversals."""
+    qs = Redemption.objects.for_org(org).filter(customer=customer)
+    if start is not None:
+        qs = qs.filter(redeemed_at__gte=start)
+    if end is not None:
+        qs = qs.filter(redeemed_at__lt=end)
+    reversals = LedgerEntry.objects.filter(kind=EntryKind.REVERSE_REDEMPTION).select_related("till").order_by("id")
+    return (qs.select_related("account__program", "store", "till")
+            .prefetch_related(Prefetch("entry__reversals", queryset=reversals)).order_by("-redeemed_at", "-id"))

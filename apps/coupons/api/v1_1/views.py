@@ -13,6 +13,7 @@ from apps.access.choices import AccessResource
 from apps.core.api.views import V11APIView
 from apps.core.errors import BatchLimitExceeded, DomainError, InvalidInput
 from apps.organizations.models import Store
+from apps.points import selectors as points_selectors
 from apps.points.selectors import org_zone
 
 from ... import errors, selectors, services
@@ -345,7 +346,7 @@ class CustomerRedemptionsV11(V11APIView):
                                 "transaction_number": r.bill_number, "redeemed_time": local_stamp(r.redeemed_at, org),
                                 "redeemed_at": f"{r.store.name if r.store else ''} {r.till.code if r.till else ''}".strip()})
         if kind in ("POINTS", "BOTH"):
-            qs = selectors.points_redemption_list(org=org, customer=customer, start=start, end=end)
+            qs = points_selectors.redemption_list(org=org, customer=customer, start=start, end=end)
             qs = qs.order_by(*(("id",) if by_id else ("redeemed_at", "id"))) if ascending else (
                 qs.order_by("-id") if by_id else qs)
             for r in qs[:_limit(params, "points_limit", limit)]:
