@@ -9,6 +9,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.core.api.params import flag  # noqa: F401 - re-exported for this app's views
 from apps.core.errors import DomainError, InvalidInput
 from apps.customers.selectors import customer_find
 from apps.points.selectors import org_zone
@@ -19,17 +20,6 @@ V2_KEYS = {"id": "id", "userId": "id", "mobile": "mobile", "email": "email", "ex
            "external_id": "external_id", "cardnumber": "card_number", "cardNumber": "card_number"}
 V11_KEYS = ("id", "user_id", "mobile", "email", "external_id", "card_number")
 NO_MAX_BILL = Decimal("9007199254740991")
-
-
-def flag(value, default: bool = False) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value if value is not None else "").strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    return default
 
 
 def decimal_of(value, name: str, *, allow_none: bool = False) -> Decimal | None:

@@ -7,24 +7,13 @@ from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
+from apps.core.api.params import flag  # noqa: F401 - re-exported for this app's views
 from apps.core.errors import DomainError, InvalidInput
 from apps.customers import errors as customer_errors
 from apps.customers import selectors as customers
 from apps.points.selectors import org_zone
 
 THREE_PLACES = Decimal("0.001")
-
-
-def flag(value, default: bool = False) -> bool:
-    """The platform's boolean query/body values: true/false in any case, 1/0; anything else is the default."""
-    if isinstance(value, bool):
-        return value
-    text = str(value if value is not None else "").strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    return default
 
 
 def points_text(value: Decimal | None) -> str:
