@@ -1,7 +1,8 @@
 """Throughput and latency of POST /v2/transactions (5 lines, 20 running rules) next to a minimal DRF write.
 
-Both endpoints are served by one gunicorn on 127.0.0.1 and driven in the same run by 16 concurrent clients
-(threads with keep-alive connections, one till and one member each), for a bounded time per endpoint.
+Both endpoints are served by one gunicorn on 127.0.0.1 and driven in the same run by 16 concurrent clients: wrk
+(Debian's package; `apt-get install wrk`) with one thread and one keep-alive connection per client, each client a till
+with its own member, requests back to back, for a bounded time per endpoint after a warm-up run.
 Targets: bills reach at least 0.6x the minimal endpoint's throughput, with p99 <= 50 ms.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_txn .venv/bin/python bench/transactions_post.py
@@ -21,7 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -172,6 +173,14 @@ def queries_of_one_bill(client: dict, prefix: str = "Q") -> tuple[int, int, int]
     return len(bill), sum(inside), len(minimal)
 
 
+def wrk_version() -> str:
+    try:
+        out = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        raise SystemExit("wrk is needed: apt-get install wrk") from None
+    return out.split()[1] if out.split() else "?"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -194,63 +203,110 @@ def server_start(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-class Client:
-    """One simulated till: a keep-alive connection (so it stays on one gunicorn worker) and its credentials."""
+WRK_SCRIPT = r"""
+local clients = {%(clients)s}
+local threads = {}
+local counter = 0
+local me, prefix, first_error
 
-    def __init__(self, port: int, spec: dict):
-        self.spec = spec
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {"Authorization": auth_header(spec["username"]), "Content-Type": "application/json"}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("idx", #threads)
+end
 
-    def send(self, method: str, path: str, body: dict) -> tuple[int, bytes]:
-        self.conn.request(method, path, body=json.dumps(body), headers=self.headers)
-        response = self.conn.getresponse()
-        return response.status, response.read()
+function init(args)
+  me = clients[idx]
+  prefix = args[1] .. idx .. "-"
+end
+
+local function bill(n)
+  local lines, total = {}, 0
+  for i = 0, 4 do
+    local qty = 1 + i %% 2
+    total = total + qty * 120
+    lines[#lines + 1] = string.format('{"itemCode":"SKU%%03d","qty":%%d,"rate":120,"description":"line %%d"}',
+                                      (n + i * 7) %% 30, qty, i)
+  end
+  return string.format('{"type":"REGULAR","billNumber":"%%s%%d","lineItemsV2":[%%s],' ..
+                       '"paymentModes":[{"mode":"CASH","value":%%d}]}', prefix, n, table.concat(lines, ","), total)
+end
+
+function request()
+  counter = counter + 1
+  local headers = {["Authorization"] = me.auth, ["Content-Type"] = "application/json"}
+  if me.kind == "bill" then
+    return wrk.format("POST", me.bill_path, headers, bill(counter))
+  end
+  return wrk.format("POST", "/v2/bench/minimal", headers, '{"customerId":' .. me.customer_id .. '}')
+end
+
+function response(status, headers, body)
+  if status ~= 200 and first_error == nil then
+    first_error = status .. " " .. string.sub(body, 1, 200)
+  end
+end
+
+function done(summary, latency, requests)
+  local err = ""
+  for _, thread in ipairs(threads) do
+    local e = thread:get("first_error")
+    if e ~= nil and err == "" then err = e end
+  end
+  local e = summary.errors
+  io.write(string.format('{"requests":%%d,"duration_us":%%d,"errors":%%d,"p50":%%.3f,"p99":%%.3f,"mean":%%.3f,' ..
+                         '"first_error":%%q}\n', summary.requests, summary.duration,
+                         e.status + e.connect + e.read + e.write + e.timeout,
+                         latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000, err))
+end
+"""
 
 
-def prime(clients: list[Client]) -> None:
-    """One request per client before timing: the worker verifies the till's password (PBKDF2) once and then
-    remembers the verified header, as it does for any busy till."""
-    for client in clients:
-        status, payload = client.send("POST", "/v2/bench/minimal", {"customerId": client.spec["customer_id"]})
-        assert status == 200, payload
+def wrk_script(specs: list[dict], kind: str) -> str:
+    """A wrk Lua script: thread i drives client i (its till's credentials and member) over one connection."""
+    entries = []
+    for spec in specs:
+        path = f"/v2/transactions?identifierName=mobile&identifierValue={spec['mobile']}"
+        entries.append('{auth="%s", bill_path="%s", customer_id=%d, kind="%s"}'
+                       % (auth_header(spec["username"]), path, spec["customer_id"], kind))
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    handle.write(WRK_SCRIPT % {"clients": ", ".join(entries)})
+    handle.close()
+    return handle.name
 
 
-def drive(clients: list[Client], request_for, seconds: float, warmup: float) -> dict:
-    """All clients send requests back to back; latencies of requests sent after the warm-up count."""
-    latencies: list[float] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(clients))
-
-    def run(index: int, client: Client) -> None:
-        mine, errors, n = [], [], 0
-        barrier.wait()
-        began = time.perf_counter()
-        while time.perf_counter() - began < warmup + seconds:
-            method, path, body = request_for(client.spec, index, n)
-            n += 1
-            sent = time.perf_counter()
-            status, payload = client.send(method, path, body)
-            took = (time.perf_counter() - sent) * 1000
-            if status != 200:
-                errors.append(f"{status} {payload[:200]!r}")
-            elif sent - began >= warmup:
-                mine.append(took)
-        with lock:
-            latencies.extend(mine)
-            failures.extend(errors)
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result = percentiles(latencies) if latencies else {"n": 0, "p50": 0, "p99": 0, "mean": 0}
-    result["rps"] = round(len(latencies) / seconds, 1)
-    result["errors"] = len(failures)
-    result["first_error"] = failures[0] if failures else ""
+def wrk_run(port: int, script: str, seconds: float, prefix: str) -> dict:
+    """One wrk run: CLIENTS threads with one keep-alive connection each, requests back to back."""
+    out = subprocess.run(
+        ["wrk", "-t", str(CLIENTS), "-c", str(CLIENTS), "-d", f"{seconds:g}s", "--timeout", "30s", "-s", script,
+         f"http://127.0.0.1:{port}", "--", prefix], capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["n"] = result["requests"]
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    for key in ("p50", "p99", "mean"):
+        result[key] = round(result[key], 1)
     return result
+
+
+def drive(port: int, specs: list[dict], kind: str, prefix: str) -> dict:
+    """A warm-up run, then the measured run (bill numbers unique per run and client)."""
+    script = wrk_script(specs, kind)
+    try:
+        wrk_run(port, script, WARMUP, f"{prefix}w")
+        return wrk_run(port, script, SECONDS, prefix)
+    finally:
+        os.unlink(script)
+
+
+def prime(port: int, specs: list[dict]) -> None:
+    """One request per client before timing: the worker verifies the till's password (PBKDF2) once and then
+    remembers the verified credentials, as it does for any busy till."""
+    for spec in specs:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("POST", "/v2/bench/minimal", body=json.dumps({"customerId": spec["customer_id"]}),
+                     headers={"Authorization": auth_header(spec["username"]), "Content-Type": "application/json"})
+        response = conn.getresponse()
+        assert response.status == 200, response.read()
+        conn.close()
 
 
 def main() -> None:
@@ -274,17 +330,12 @@ def main() -> None:
     port = free_port()
     server = server_start(port)
     try:
-        sessions = [Client(port, spec) for spec in clients]
-        prime(sessions)
-        minimal = drive(sessions, lambda c, i, n: ("POST", "/v2/bench/minimal", {"customerId": c["customer_id"]}),
-                        SECONDS, WARMUP)
-        bills = drive(sessions, lambda c, i, n: (
-            "POST", f"/v2/transactions?identifierName=mobile&identifierValue={c['mobile']}",
-            bill_body(f"T{i}-{n}")), SECONDS, WARMUP)
+        for _ in range(3):  # every worker process verifies each till once
+            prime(port, clients)
+        minimal = drive(port, clients, "minimal", "M")
+        bills = drive(port, clients, "bill", "T")
         rules_keep_one()
-        one_rule = drive(sessions, lambda c, i, n: (
-            "POST", f"/v2/transactions?identifierName=mobile&identifierValue={c['mobile']}",
-            bill_body(f"U{i}-{n}")), SECONDS, WARMUP)
+        one_rule = drive(port, clients, "bill", "U")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -315,7 +366,7 @@ def report(minimal: dict, bills: dict, one_rule: dict, queries: tuple[int, int, 
         "bench/transactions_post.py`.", "",
         f"gunicorn ({WORKERS} gthread workers x {THREADS} threads, DEBUG off, local-memory cache) on 127.0.0.1, "
         f"{os.cpu_count()} CPUs, PostgreSQL, Python {platform.python_version()}; {CLIENTS} concurrent clients "
-        f"(threads, keep-alive, one till and one member each), {WARMUP:g} s warm-up then {SECONDS:g} s measured per "
+        f"(wrk {wrk_version()}: one thread and one keep-alive connection per client, one till and one member each), {WARMUP:g} s warm-up then {SECONDS:g} s measured per "
         f"endpoint, in one run. The bill has 5 lines and {rules} rules are RUNNING (category rates, thresholds, "
         f"weekdays, a store rule, per-bill and per-customer caps, a label audience). Load average when the run "
         f"started: {load:.1f}.", "",

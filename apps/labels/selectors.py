@@ -69,6 +69,13 @@ def customer_label_list(*, org, customer) -> QuerySet[CustomerLabel]:
             .select_related("label").order_by(Lower("label__name"), "id")[:LABEL_LIST_MAX])
 
 
+def customer_label_names_query(*, org, customer_ref) -> QuerySet:
+    """Names of the active labels a customer carries now, by name (a values queryset; customer_ref may be an
+    OuterRef, to read them inside another query)."""
+    return (CustomerLabel.objects.for_org(org).filter(customer=customer_ref, is_active=True, label__is_active=True)
+            .order_by(Lower("label__name"), "id").values_list("label__name", flat=True)[:LABEL_LIST_MAX])
+
+
 def label_search_customer_ids(*, org, q: str) -> QuerySet:
     """Ids of the customers carrying an active label whose name starts with q (any case), newest customer first.
 

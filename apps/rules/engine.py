@@ -22,8 +22,8 @@ from .effects import PlanContext, effect_for
 from .effects.points import allocate, award_shrink, quantum_for
 from .expressions import activation_build, condition_run
 
-__all__ = ["CapUsage", "EventContext", "Evaluation", "MemoryCapUsage", "PlannedEffect", "evaluate", "period_bounds",
-           "quantum_for"]
+__all__ = ["CapUsage", "EventContext", "Evaluation", "MemoryCapUsage", "PlannedEffect", "PrefetchedCapUsage",
+           "customer_cap_windows", "evaluate", "period_bounds", "quantum_for"]
 
 AWARD = "award_points"
 
@@ -62,6 +62,31 @@ class CapUsage:
 
     def record(self, *, rule_id: int, customer_id: int, at: datetime, points: Decimal) -> None:
         """Nothing to do: effects_apply writes the award records."""
+
+
+class PrefetchedCapUsage(CapUsage):
+    """The database's award records, with the customer caps of one event read up front in one query
+    (customer_cap_windows); a window not read up front is summed on its own."""
+
+    def __init__(self, awarded: dict):
+        self.awarded = awarded
+
+    def customer_awarded(self, *, rule, customer_id: int, since, until) -> Decimal:
+        found = self.awarded.get((rule.pk, since, until))
+        if found is not None:
+            return found
+        return super().customer_awarded(rule=rule, customer_id=customer_id, since=since, until=until)
+
+
+def customer_cap_windows(context: EventContext, rules, *, now: datetime | None = None) -> list[tuple]:
+    """(rule id, since, until) of each rule's per-customer cap period for this event, as _caps_apply computes it."""
+    if context.customer is None:
+        return []
+    capped = [rule for rule in rules if rule.max_points_per_customer and rule.pk]
+    if not capped:
+        return []
+    local = _Facts(context, now or context.occurred_at).local
+    return [(rule.pk, *period_bounds(local, rule.customer_cap_period)) for rule in capped]
 
 
 class MemoryCapUsage(CapUsage):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from apps.core.orgcache import org_data
 
@@ -66,6 +66,24 @@ def rule_customer_awarded(*, rule_id: int, customer_id: int, since: datetime | N
     if until is not None:
         qs = qs.filter(awarded_at__lt=until)
     return qs.aggregate(total=Sum("points"))["total"] or ZERO
+
+
+def rules_customer_awarded(*, customer_id: int, windows: list[tuple[int, datetime | None, datetime | None]]
+                            ) -> dict[tuple[int, datetime | None, datetime | None], Decimal]:
+    """rule_customer_awarded for several (rule id, since, until) windows in one query, keyed by the window."""
+    if not windows:
+        return {}
+    sums = {}
+    for n, (rule_id, since, until) in enumerate(windows):
+        window = Q(rule_id=rule_id)
+        if since is not None:
+            window &= Q(awarded_at__gte=since)
+        if until is not None:
+            window &= Q(awarded_at__lt=until)
+        sums[f"w{n}"] = Sum("points", filter=window)
+    totals = (RuleAward.objects.filter(customer_id=customer_id, rule_id__in={w[0] for w in windows})
+              .aggregate(**sums))
+    return {window: totals[f"w{n}"] or ZERO for n, window in enumerate(windows)}
 
 
 def rule_budget_used(*, rule_id: int) -> Decimal:

@@ -7,6 +7,7 @@ class TransactionsConfig(AppConfig):
     verbose_name = "Transactions"
 
     def ready(self) -> None:
+        from . import signals  # noqa: F401
         from apps.organizations.choices import ConfigValueType as T
         from apps.organizations.configs import ConfigKey, register
 

@@ -1,14 +1,20 @@
 """Reads of the transaction domain. Every function takes the caller's org; another org's bill is "not found"."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+
+from apps.core.orgcache import org_data
 
 from . import errors
 from .choices import EARNING_TYPES, RETRIGGER_JOB_KIND, RejectionStatus
 from .context import context_build
 from .models import Bill, BillLine, BillTender, Product, RejectedBill
+
+PRODUCTS_DATA = "products"
+PRODUCT_MEMO_MAX = 50_000  # item codes remembered per org and process (the memo starts again beyond)
 
 BILL_DETAIL_PREFETCH = (
     Prefetch("lines", queryset=BillLine.objects.order_by("position")),
@@ -131,12 +137,35 @@ def product_list(*, org, active_only: bool = False) -> QuerySet[Product]:
     return qs.order_by("item_code", "id")
 
 
+class _ProductCodes:
+    """One process's memo of an org's product lookups by item code (None: no active product), under one token."""
+
+    def __init__(self):
+        self.lock, self.found = threading.Lock(), {}
+
+
 def products_by_code(*, org, item_codes: list[str]) -> dict[str, Product]:
-    """The org's active products with these item codes (one query)."""
+    """The org's active products with these item codes.
+
+    Served from the process's memo (apps.core.orgcache; reset whenever one of the org's products changes), with one
+    query for the codes not seen before. The products are shared: read-only for callers.
+    """
     codes = sorted({c for c in item_codes if c})
     if not codes:
         return {}
-    return {p.item_code: p for p in Product.objects.for_org(org).filter(item_code__in=codes, is_active=True)}
+    memo = org_data(org.pk, PRODUCTS_DATA, ("by_code",), _ProductCodes)
+    with memo.lock:
+        known = {code: memo.found[code] for code in codes if code in memo.found}
+    missing = [code for code in codes if code not in known]
+    if missing:
+        loaded = {p.item_code: p for p in Product.objects.for_org(org).filter(item_code__in=missing, is_active=True)}
+        fresh = {code: loaded.get(code) for code in missing}
+        with memo.lock:
+            if len(memo.found) + len(fresh) > PRODUCT_MEMO_MAX:
+                memo.found.clear()
+            memo.found.update(fresh)
+        known.update(fresh)
+    return {code: product for code, product in known.items() if product is not None}
 
 
 def rejected_bill_list(*, org, status: str | None = None, start: datetime | None = None,

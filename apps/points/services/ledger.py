@@ -17,6 +17,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from apps.core.orgcache import org_data
+from apps.core.rows import row_update, rows_insert
 
 from .. import errors
 from ..choices import ActorType, DeficitPolicy, EntryKind, ExpiryPolicy, LotState, RoundingMode
@@ -185,7 +186,7 @@ def accounts_lock_pair(*, org, first_customer, second_customer, program) -> tupl
 def account_save(account: PointsAccount) -> None:
     """Write the cached totals back. The caller holds the row lock, so read-modify-write here cannot lose updates."""
     account.updated_at = timezone.now()
-    account.save(update_fields=list(ACCOUNT_TOTALS))
+    row_update(account, ACCOUNT_TOTALS)
 
 
 # -- entries ------------------------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def entry_post(*, account: PointsAccount, kind: str, source_type: str, source_re
         idempotency_key=idempotency_key or "", reverses=reverses, meta=meta or {}, created_at=at or timezone.now(),
         store=actor.store, till=actor.till,
     )
-    entry.save()
+    rows_insert([entry])
     return entry
 
 
@@ -226,11 +227,11 @@ def lot_create(*, account: PointsAccount, entry: LedgerEntry, amount: Decimal, s
                expires_at: datetime | None, available_from: datetime | None = None, transferable: bool = True) -> PointsLot:
     if state == LotState.AVAILABLE and amount > 0:
         next_expiry_note(account, expires_at)
-    return PointsLot.objects.create(
+    return rows_insert([PointsLot(
         org_id=account.org_id, account=account, credit_entry=entry, state=state, amount=amount, remaining=amount,
         earned_at=earned_at, expires_at=expires_at, available_from=available_from, source_type=entry.source_type,
         source_ref=entry.source_ref, is_transferable=transferable,
-    )
+    )])[0]
 
 
 def negative_payoff(account: PointsAccount, amount: Decimal) -> Decimal:

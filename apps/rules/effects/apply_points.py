@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from apps.core.rows import rows_insert
+
 from ..contexts import ZERO, PlannedEffect
 from .base import ApplyRun
 from .points import award_shrink, quantum_for
@@ -166,7 +168,7 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
         return results
     context, now = run.context, timezone.now()
     # Every value is computed here and the keys were checked under the lock: no full_clean (a query per constraint).
-    RuleAward.objects.bulk_create([
+    rows_insert([
         RuleAward(org=run.org, rule_id=effect.rule_id, customer=context.customer, program=context.program,
                   points=effect.points, source_type=run.source_type, source_ref=run.source_ref, idempotency_key=key,
                   ledger_entry=entries[terms], awarded_at=context.occurred_at, created_at=now)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from apps.core.errors import DomainError
+from apps.core.rows import row_insert_unless_conflict, rows_insert
 from apps.organizations.selectors import org_config_flag
 from apps.points.errors import ProgramInvalid
 from apps.points.services import program_resolve
@@ -16,7 +17,7 @@ from .. import errors
 from ..choices import FORWARD_TYPES, BillType, DeliveryStatus, LineType, OutlierStatus, ReturnType
 from ..models import Bill, BillLine, BillTender
 from . import intake
-from .earning import bill_award, bill_evaluate, bill_plan, caps_lock
+from .earning import bill_award, bill_evaluate, bill_plan, earn_prepare
 from .inputs import BillInput, LineInput
 from .returns import parent_bill_get, return_apply
 
@@ -82,9 +83,6 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     intake.currency_convert(org=org, data=data, store=prepared.store, prepared=prepared)
     customer, registered, warnings = _customer_of(org=org, data=data, till=prepared.till, allow_register=allow_register)
     number_is_unique = data.type in FORWARD_TYPES and prepared.store_flags["CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE"]
-    if number_is_unique and Bill.objects.for_org(org).filter(
-            store=prepared.store, number=data.number, bill_date=prepared.bill_date, number_is_unique=True).exists():
-        raise errors.DuplicateBillNumber(field="billNumber")
     bill = _bill_build(org=org, data=data, prepared=prepared, customer=customer, number_is_unique=number_is_unique)
     _redemptions_check(org=org, bill=bill, customer=customer)
     lines = _lines_build(bill=bill, data=data, prepared=prepared)
@@ -93,13 +91,14 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     # Evaluated before the insert (evaluation writes nothing), so the bill and its lines go in with their points.
     plan = None
     if earns:
-        locked = caps_lock(org=org, program=bill.program, customer=customer)
-        plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program)
-        plan.customer_locked = locked
-    bill.save()
-    BillLine.objects.bulk_create(lines)
-    if tenders:
-        BillTender.objects.bulk_create(tenders)
+        prep = earn_prepare(org=org, program=bill.program, customer=customer)
+        plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program, prep=prep)
+    # The unique constraint on (org, store, number, date) where numbers are unique decides duplicates, also between
+    # two tills sending the same bill at once: the later insert waits for the earlier and writes nothing.
+    if not row_insert_unless_conflict(bill):
+        raise errors.DuplicateBillNumber(field="billNumber")
+    rows_insert(lines)
+    rows_insert(tenders)
     result = BillResult(bill=bill, customer=customer, customer_registered=registered,
                         warnings=prepared.warnings + warnings)
     if data.type in (BillType.RETURN, BillType.NOT_INTERESTED_RETURN):

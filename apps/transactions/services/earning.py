@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import OuterRef
 
 from apps.points.services import Actor
 
@@ -33,11 +35,11 @@ class PointsSplit:
         return sum(self.lines.values(), ZERO) + self.bill
 
 
-def rules_evaluate(context, *, rules=None):
+def rules_evaluate(context, *, rules=None, usage=None):
     """apps.rules.engine.evaluate (imported when needed: the rules app builds on this app's selectors)."""
     from apps.rules.engine import evaluate
 
-    return evaluate(context, rules=rules)
+    return evaluate(context, rules=rules, usage=usage)
 
 
 def rules_effects_apply(*, org, evaluation, context, source_ref: str, actor, idempotency_prefix: str,
@@ -84,10 +86,23 @@ def split_for_lines(evaluation, lines: list[BillLine]) -> PointsSplit:
     return split
 
 
-def bill_evaluate(*, bill: Bill, lines: list[BillLine], tenders, customer, program, rules=None):
-    """(context, evaluation, split) for a bill in memory; writes nothing (simulation uses this directly)."""
-    context = context_build(bill=bill, lines=lines, tenders=tenders, customer=customer, program=program)
-    evaluation = rules_evaluate(context, rules=rules)
+def bill_evaluate(*, bill: Bill, lines: list[BillLine], tenders, customer, program, rules=None,
+                  prep: EarnPrep | None = None):
+    """(context, evaluation, split) for a bill in memory; writes nothing (simulation uses this directly).
+
+    With an EarnPrep (the bill path), the customer's labels come from it and the customer caps of the running rules
+    are summed in one query before the rules run.
+    """
+    context = context_build(bill=bill, lines=lines, tenders=tenders, customer=customer, program=program,
+                            label_names=prep.label_names if prep is not None else None)
+    usage = None
+    if prep is not None and prep.capped_rules:
+        from apps.rules.engine import PrefetchedCapUsage, customer_cap_windows
+        from apps.rules.selectors import rules_customer_awarded
+
+        usage = PrefetchedCapUsage(rules_customer_awarded(
+            customer_id=customer.pk, windows=customer_cap_windows(context, prep.capped_rules)))
+    evaluation = rules_evaluate(context, rules=rules, usage=usage)
     return context, evaluation, split_for_lines(evaluation, lines)
 
 
@@ -101,19 +116,44 @@ class EarnPlan:
     customer_locked: bool = False  # planned under the customer's row lock (customer caps exact)
 
 
-def caps_lock(*, org, program, customer) -> bool:
-    """Lock the customer before planning when a running bill rule caps points per customer, so the caps are summed
-    once, exactly (effects_apply then need not sum them again). True when locked."""
+
+@dataclass
+class EarnPrep:
+    """What the bill path reads about the customer before planning: whether the customer row is locked, the names of
+    the labels the customer carries, and the running rules that cap points per customer."""
+
+    locked: bool = False
+    label_names: list[str] | None = None
+    capped_rules: list = field(default_factory=list)
+
+
+def earn_prepare(*, org, program, customer) -> EarnPrep:
+    """Before planning a member's bill: lock the customer when a running bill rule caps points per customer (so the
+    caps are summed once, exactly, and effects_apply need not sum them again), and read the customer's labels.
+
+    On PostgreSQL the lock and the labels are one statement; the cap sums come after the lock (bill_evaluate), so
+    they see every award committed before it.
+    """
     from apps.customers.models import Customer
+    from apps.labels.selectors import customer_label_names_query
     from apps.rules.selectors import rules_for_event
 
     if customer is None or program is None:
-        return False
-    rules = rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
-    if not any(rule.max_points_per_customer is not None for rule in rules):
-        return False
-    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
-    return True
+        return EarnPrep()
+    capped = [rule for rule in rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
+              if rule.max_points_per_customer is not None]
+    if not capped:
+        return EarnPrep(label_names=list(customer_label_names_query(org=org, customer_ref=customer.pk)))
+    locked = Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        row = locked.annotate(label_names=ArraySubquery(customer_label_names_query(
+            org=org, customer_ref=OuterRef("pk")))).values_list("label_names", flat=True)
+        return EarnPrep(locked=True, label_names=list(row[0]), capped_rules=capped)
+    list(locked.values_list("pk", flat=True))
+    return EarnPrep(locked=True, label_names=list(customer_label_names_query(org=org, customer_ref=customer.pk)),
+                    capped_rules=capped)
 
 
 def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[BillLine]:
@@ -132,14 +172,14 @@ def planned_effects(evaluation) -> list[dict]:
     return jsonable([{"ruleId": e.rule_id, "ruleName": e.rule_name, **e.log_item()} for e in evaluation.effects])
 
 
-def bill_plan(*, bill: Bill, lines: list[BillLine], tenders, customer, program) -> EarnPlan:
+def bill_plan(*, bill: Bill, lines: list[BillLine], tenders, customer, program, prep: EarnPrep) -> EarnPlan:
     """Evaluate a bill not yet stored and put its points, log and planned effects on the objects (no writes)."""
     context, evaluation, split = bill_evaluate(bill=bill, lines=lines, tenders=tenders, customer=customer,
-                                               program=program)
+                                               program=program, prep=prep)
     _points_set(bill, lines, split)
     bill.evaluation_log = jsonable(evaluation.log)
     bill.effects = planned_effects(evaluation)
-    return EarnPlan(context=context, evaluation=evaluation, split=split)
+    return EarnPlan(context=context, evaluation=evaluation, split=split, customer_locked=prep.locked)
 
 
 def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> list[dict]:

@@ -78,7 +78,7 @@ def test_award_lowered_when_applied_is_what_the_bill_records(org, program, membe
     # between; this test plans without that lock to drive the re-check under lock that other callers rely on.
     from apps.transactions.services import bills
 
-    monkeypatch.setattr(bills, "caps_lock", lambda **kwargs: False)
+    monkeypatch.setattr(bills, "earn_prepare", lambda **kwargs: earning.EarnPrep())
     # when a bill planned at 50 points is applied with 10 left
     result = add_bill(sale("B-1", ("RICE5", 1, "250"), ("DAL1", 2, "125")))
     # then the bill and its lines record what was credited

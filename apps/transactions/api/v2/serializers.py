@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.core.api.serializers import InputSerializer
+
 from apps.transactions.choices import BillType, LineType
 from apps.transactions.services import BillInput, CustomerRef, LineInput, TenderInput
 
 from ..fields import LenientDateTimeField, LooseBooleanField, MoneyField, QtyField, TextField
 
 
-class LineItemV2(serializers.Serializer):
+class LineItemV2(InputSerializer):
     itemCode = TextField(max_length=100)
     description = TextField(max_length=250)
     serial = TextField(max_length=50)
@@ -41,29 +43,29 @@ class LineItemV2(serializers.Serializer):
         )
 
 
-class PaymentModeV2(serializers.Serializer):
+class PaymentModeV2(InputSerializer):
     mode = TextField(max_length=50)
     value = MoneyField()
     notes = TextField(max_length=250)
     attributes = serializers.DictField(required=False, default=dict)
 
 
-class RedemptionsV2(serializers.Serializer):
+class RedemptionsV2(InputSerializer):
     pointsRedemptions = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     couponRedemptions = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class AttributionCreatedByV2(serializers.Serializer):
+class AttributionCreatedByV2(InputSerializer):
     code = TextField(max_length=50)
     type = TextField(max_length=20)
 
 
-class AttributionV2(serializers.Serializer):
+class AttributionV2(InputSerializer):
     createDate = LenientDateTimeField()
     createdBy = AttributionCreatedByV2(required=False)
 
 
-class TransactionInputV2(serializers.Serializer):
+class TransactionInputV2(InputSerializer):
     """POST /v2/transactions body (and each element of /bulk, which adds the customer's identifier)."""
 
     type = serializers.CharField(max_length=30)
@@ -130,7 +132,7 @@ class TransactionBulkItemV2(TransactionInputV2):
                            identifier_value=d["identifierValue"], source=d["source"], account_id=d["accountId"])
 
 
-class CustomerQueryV2(serializers.Serializer):
+class CustomerQueryV2(InputSerializer):
     """identifierName / identifierValue / source / accountId of the transaction endpoints' query string."""
 
     identifierName = TextField(max_length=100)
@@ -145,7 +147,7 @@ class CustomerQueryV2(serializers.Serializer):
                            source=d["source"], account_id=d["accountId"])
 
 
-class TransactionUpdateV2(serializers.Serializer):
+class TransactionUpdateV2(InputSerializer):
     id = serializers.IntegerField(required=False, allow_null=True)
     number = TextField(max_length=50)
     extendedFields = serializers.DictField(required=False, default=dict)
@@ -155,7 +157,7 @@ class TransactionUpdateV2(serializers.Serializer):
     tillCode = TextField(max_length=50)
 
 
-class TransactionGetQueryV2(serializers.Serializer):
+class TransactionGetQueryV2(InputSerializer):
     type = TextField(max_length=30)
     tenders = LooseBooleanField()
     credit_notes = LooseBooleanField()
@@ -163,7 +165,7 @@ class TransactionGetQueryV2(serializers.Serializer):
     points_breakup = LooseBooleanField()
 
 
-class CustomerTransactionsQueryV2(serializers.Serializer):
+class CustomerTransactionsQueryV2(InputSerializer):
     startDate = LenientDateTimeField()
     endDate = LenientDateTimeField()
     startId = serializers.IntegerField(required=False, min_value=1)
@@ -175,7 +177,7 @@ class CustomerTransactionsQueryV2(serializers.Serializer):
     type = TextField(max_length=30)
 
 
-class EvaluationLogSearchV2(serializers.Serializer):
+class EvaluationLogSearchV2(InputSerializer):
     class Search(serializers.Serializer):
         transactionNumber = TextField(max_length=50)
         transactionId = serializers.IntegerField(required=False, min_value=1)
@@ -183,12 +185,12 @@ class EvaluationLogSearchV2(serializers.Serializer):
     search = Search()
 
 
-class RejectedListQueryV2(serializers.Serializer):
+class RejectedListQueryV2(InputSerializer):
     status = TextField(max_length=10)
     startDate = LenientDateTimeField()
     endDate = LenientDateTimeField()
 
 
-class RejectedIdsV2(serializers.Serializer):
+class RejectedIdsV2(InputSerializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=100)
     reason = TextField(max_length=250)

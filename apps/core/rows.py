@@ -1,0 +1,105 @@
+"""Inserting and updating model rows on the hot write paths without the ORM's per-statement compilation.
+
+The ORM compiles every INSERT and UPDATE afresh (and a PostgreSQL bulk insert as UNNEST arrays with a cast per
+column), which costs more than the statement itself on a bill's path. These helpers write the same rows the ORM
+would, through the same field conversions (`pre_save` fills auto_now and defaults, `get_db_prep_save` adapts
+values, JSON included), with the statement text built once per model and row count. Only concrete local columns
+are written; the models these serve have no save() overrides and no save signals (a test checks), so skipping
+`Model.save()` changes nothing but the cost.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models.fields import AutoFieldMixin
+
+MAX_ROWS_PER_STATEMENT = 500
+
+
+@lru_cache(maxsize=None)
+def _insert_columns(model) -> tuple:
+    pk = model._meta.pk
+    return tuple(f for f in model._meta.concrete_fields if f is not pk or not isinstance(f, AutoFieldMixin))
+
+
+@lru_cache(maxsize=1024)
+def _insert_sql(model, rows: int, vendor: str, skip_conflicts: bool = False) -> str:
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    columns = _insert_columns(model)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+            f"VALUES {', '.join([one] * rows)}{' ON CONFLICT DO NOTHING' if skip_conflicts else ''} "
+            f"RETURNING {quote(model._meta.pk.column)}")
+
+
+def rows_insert(objs: list[models.Model]) -> list[models.Model]:
+    """INSERT unsaved instances of one model (RETURNING their ids, set on them); no signals, no save().
+
+    Falls back to bulk_create where the database cannot return ids from a multi-row insert.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return model._default_manager.bulk_create(objs)
+    columns = _insert_columns(model)
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="rows_insert")  # a parent saved since it was assigned
+    for start in range(0, len(objs), MAX_ROWS_PER_STATEMENT):
+        chunk = objs[start:start + MAX_ROWS_PER_STATEMENT]
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in columns]
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(model, len(chunk), connection.vendor), params)
+            ids = [row[0] for row in cursor.fetchall()]
+        for obj, pk in zip(chunk, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, alias
+    return objs
+
+
+def row_insert_unless_conflict(obj: models.Model) -> bool:
+    """INSERT one unsaved instance unless it would break a unique constraint: True when inserted (its id set),
+    False when a row with the same unique values exists (a concurrent insert is waited for). Nothing else of the
+    transaction is lost either way."""
+    model = type(obj)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    obj._prepare_related_fields_for_save(operation_name="row_insert_unless_conflict")
+    if not (connection.features.can_return_rows_from_bulk_insert and connection.features.supports_ignore_conflicts):
+        try:
+            with transaction.atomic(using=alias):
+                obj.save(force_insert=True, using=alias)
+        except IntegrityError:
+            obj.pk = None
+            return False
+        return True
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _insert_columns(model)]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, 1, connection.vendor, True), params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding, obj._state.db = False, alias
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _update_sql(model, names: tuple[str, ...]) -> tuple[str, tuple]:
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    fields = tuple(model._meta.get_field(name) for name in names)
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s", fields
+
+
+def row_update(obj: models.Model, names: tuple[str, ...]) -> None:
+    """UPDATE these fields of a saved instance (pre_save applies, so auto_now fields move); no signals, no save()."""
+    model = type(obj)
+    connection = connections[router.db_for_write(model)]
+    sql, fields = _update_sql(model, tuple(names))
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])

@@ -1,0 +1,113 @@
+"""The bill path's shortcuts: the process's product memo, rows written without Model.save(), caps read at once."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection, models
+from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
+
+from apps.core.orgcache import org_data_local_clear
+from apps.core.rows import row_update, rows_insert
+from apps.points.models import LedgerEntry, PointsAccount, PointsLot
+from apps.rules.models import RuleAward
+from apps.rules.services import rule_create
+from apps.transactions.models import Bill, BillLine, BillTender
+from apps.transactions.selectors import products_by_code
+from apps.transactions.services import product_create, product_update
+from tests.transactions.builders import D, sale
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_memo():
+    org_data_local_clear()
+    yield
+    org_data_local_clear()
+
+
+def _line(bill_result, position=0) -> BillLine:
+    return BillLine.objects.get(bill=bill_result.bill, position=position)
+
+
+def test_a_product_added_after_its_code_was_seen_is_linked_on_the_next_bill(org, member, earn_rule, add_bill):
+    # given a bill naming a code the master does not have (known SKUs are not required)
+    first = add_bill(sale("H-1", ("NEW1", 1, "100")))
+    assert _line(first).product_id is None
+    # when the product is created and another bill names it
+    product = product_create(org=org, item_code="NEW1", description="New", category="Dairy", brand="Acme")
+    second = add_bill(sale("H-2", ("NEW1", 1, "100")))
+    # then the memo was reset: the line is linked and takes the master's category
+    line = _line(second)
+    assert line.product_id == product.pk and line.category == "Dairy"
+
+
+def test_a_deactivated_product_is_no_longer_linked(org, member, earn_rule, add_bill):
+    product = product_create(org=org, item_code="OLD1", description="Old", category="Home")
+    assert _line(add_bill(sale("H-1", ("OLD1", 1, "100")))).product_id == product.pk
+    product_update(org=org, product=product, is_active=False)
+    assert _line(add_bill(sale("H-2", ("OLD1", 1, "100")))).product_id is None
+
+
+def test_the_memo_is_per_org(org, other_org):
+    mine = product_create(org=org, item_code="SAME", description="Mine", category="A")
+    theirs = product_create(org=other_org, item_code="SAME", description="Theirs", category="B")
+    assert products_by_code(org=org, item_codes=["SAME"])["SAME"].pk == mine.pk
+    assert products_by_code(org=other_org, item_codes=["SAME"])["SAME"].pk == theirs.pk
+    assert products_by_code(org=org, item_codes=["SAME"])["SAME"].pk == mine.pk
+
+
+def test_known_codes_cost_no_query_the_second_time(org):
+    product_create(org=org, item_code="K1", description="K", category="A")
+    products_by_code(org=org, item_codes=["K1", "NOPE"])
+    with CaptureQueriesContext(connection) as ctx:
+        found = products_by_code(org=org, item_codes=["K1", "NOPE"])
+    assert list(found) == ["K1"]
+    assert not [q for q in ctx.captured_queries if "transactions_product" in q["sql"]]
+
+
+@pytest.mark.parametrize("model", [Bill, BillLine, BillTender, LedgerEntry, PointsLot, PointsAccount, RuleAward])
+def test_models_written_by_rows_insert_have_no_save_override_or_save_signals(model):
+    # rows_insert / row_update skip Model.save(): that is only equivalent while these hold
+    assert model.save is models.Model.save
+    assert not post_save.has_listeners(model) and not pre_save.has_listeners(model)
+
+
+def test_rows_insert_writes_what_the_orm_reads_back(org, member, earn_rule, add_bill):
+    result = add_bill(sale("H-1", ("RICE5", 2, "250"), ("DAL1", 1, "125")))
+    bill = Bill.objects.get(pk=result.bill.pk)
+    assert bill.amount == D("625") and bill.points == result.bill.points and bill.created_at is not None
+    assert bill.evaluation_log == result.bill.evaluation_log
+    lines = list(BillLine.objects.filter(bill=bill).order_by("position"))
+    assert [(line.item_code, line.qty, line.amount) for line in lines] == [("RICE5", D(2), D(500)),
+                                                                           ("DAL1", D(1), D(125))]
+    assert sum(line.points for line in lines) + bill.bill_points == bill.points
+
+
+def test_rows_insert_many_rows_and_row_update(org, member, earn_rule, add_bill):
+    bill = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
+    tenders = rows_insert([BillTender(org=org, bill=bill, mode=f"M{i}", value=D(i), attributes={"n": i})
+                           for i in range(3)])
+    assert all(t.pk and not t._state.adding for t in tenders)
+    stored = {t.pk: (t.mode, t.value, t.attributes) for t in BillTender.objects.filter(bill=bill, mode__startswith="M")}
+    assert stored == {t.pk: (f"M{i}", D(i), {"n": i}) for i, t in enumerate(tenders)}
+    account = PointsAccount.objects.get(customer=member)
+    before = account.updated_at
+    account.shortfall = D("1.5")
+    row_update(account, ("shortfall", "updated_at"))
+    account.refresh_from_db()
+    assert account.shortfall == D("1.5") and account.updated_at >= before
+
+
+def test_customer_caps_are_summed_in_one_query(org, program, member, add_bill):
+    for period in ("MONTH", "YEAR"):
+        rule_create(org=org, program=program, name=f"Capped {period}", event_type="BILL_ADDED", status="RUNNING",
+                    max_points_per_customer=D("60"), customer_cap_period=period,
+                    effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    add_bill(sale("H-1", ("RICE5", 2, "250")))
+    with CaptureQueriesContext(connection) as ctx:
+        result = add_bill(sale("H-2", ("RICE5", 1, "250")))
+    sums = [q for q in ctx.captured_queries if "rules_ruleaward" in q["sql"] and "SUM" in q["sql"]]
+    assert len(sums) == 1
+    # 60 + 60 of room at first; the first bill took 50 + 50, so this one gets 10 + 10
+    assert result.bill.points == D("20")
