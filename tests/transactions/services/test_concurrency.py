@@ -88,3 +88,19 @@ def test_concurrent_bills_never_pass_a_per_customer_cap(world):
     account = PointsAccount.objects.get(customer=customer)
     assert account.available == D("8") * D("25") + D("120")
     assert ledger_check(org=org) == []
+
+
+def test_the_same_bill_sent_by_two_tills_at_once_is_stored_and_credited_once(world):
+    # given two requests for the same bill number at the same store
+    from apps.transactions import errors
+
+    org, tills, customer = world
+    # when they race (the unique constraint decides: the later insert waits for the earlier and writes nothing)
+    results = run_concurrently([
+        (lambda: bill_add(org=org, data=sale("DUP-1", ("RICE5", 1, "250")), till=tills[0])) for _ in range(4)])
+    # then one bill earns and the others are refused with the platform's duplicate code
+    assert len([r for r in results if not isinstance(r, Exception)]) == 1
+    assert all(isinstance(r, errors.DuplicateBillNumber) for r in results if isinstance(r, Exception)), results
+    assert Bill.objects.filter(number="DUP-1").count() == 1
+    assert PointsAccount.objects.get(customer=customer).available == D("25")
+    assert ledger_check(org=org) == []
