@@ -103,3 +103,41 @@ def row_update(obj: models.Model, names: tuple[str, ...]) -> None:
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
+
+
+@lru_cache(maxsize=1024)
+def _select_plan(model, keys: tuple[str, ...], for_update: bool, alias: str):
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = tuple(model._meta.concrete_fields)
+    where = " AND ".join(f"{quote(model._meta.get_field(key).column)} = %s" for key in keys)
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(model._meta.db_table)} "
+           f"WHERE {where} LIMIT 1{lock}")
+    converters = []
+    for f in fields:
+        column = f.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
+        converters.append((column, found) if found else None)
+    return sql, [f.attname for f in fields], converters
+
+
+def row_get(model, *, for_update: bool = False, **where) -> models.Model | None:
+    """The first row whose columns equal these values (attnames: `customer_id`, not `customer`), built as the ORM
+    builds it (`from_db`, with the fields' converters), optionally locked FOR UPDATE; None when there is none."""
+    alias = router.db_for_write(model) if for_update else router.db_for_read(model)
+    connection = connections[alias]
+    keys = tuple(sorted(where))
+    sql, names, converters = _select_plan(model, keys, for_update, alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [where[key] for key in keys])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, plan in enumerate(converters):
+        if plan is not None:
+            column, found = plan
+            for converter in found:
+                values[index] = converter(values[index], column, connection)
+    return model.from_db(alias, names, values)

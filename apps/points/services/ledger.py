@@ -17,7 +17,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from apps.core.orgcache import org_data
-from apps.core.rows import row_update, rows_insert
+from apps.core.rows import row_get, row_update, rows_insert
 
 from .. import errors
 from ..choices import ActorType, DeficitPolicy, EntryKind, ExpiryPolicy, LotState, RoundingMode
@@ -159,7 +159,8 @@ def account_lock(*, org, customer, program: LoyaltyProgram, currency: PointsCurr
     """The customer's account in the programme, created if missing, locked FOR UPDATE. Must run inside atomic()."""
     currency = currency or currency_default(program=program)
     lookup = {"org": org, "customer": customer, "program": program, "currency": currency}
-    account = PointsAccount.objects.select_for_update().filter(**lookup).first()
+    account = row_get(PointsAccount, for_update=True, org_id=org.pk, customer_id=customer.pk, program_id=program.pk,
+                      currency_id=currency.pk)
     if account is not None:
         return account
     try:

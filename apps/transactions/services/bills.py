@@ -76,10 +76,10 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
 
     Raises MasterDataRejected (nothing written) when store, till, SKUs, mandatory extended fields or tenders fail.
     """
-    payload = data.to_payload()
     prepared = intake.bill_prepare(org=org, data=data, till=till)
     if prepared.rejections:
-        raise MasterDataRejected(payload, prepared)
+        # Kept for a retrigger: the input with the figures lines_complete filled in, which it fills the same way.
+        raise MasterDataRejected(data.to_payload(), prepared)
     intake.currency_convert(org=org, data=data, store=prepared.store, prepared=prepared)
     customer, registered, warnings = _customer_of(org=org, data=data, till=prepared.till, allow_register=allow_register)
     number_is_unique = data.type in FORWARD_TYPES and prepared.store_flags["CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE"]
