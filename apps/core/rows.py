@@ -105,35 +105,25 @@ def row_update(obj: models.Model, names: tuple[str, ...]) -> None:
         cursor.execute(sql, [*params, obj.pk])
 
 
-@lru_cache(maxsize=1024)
-def _select_plan(model, keys: tuple[str, ...], for_update: bool, alias: str):
+@lru_cache(maxsize=256)
+def _columns_plan(model, alias: str):
+    """The model's columns (qualified by its table), their attnames and the converters the ORM applies to each."""
     connection = connections[alias]
     quote = connection.ops.quote_name
+    table = model._meta.db_table
     fields = tuple(model._meta.concrete_fields)
-    where = " AND ".join(f"{quote(model._meta.get_field(key).column)} = %s" for key in keys)
-    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
-    sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(model._meta.db_table)} "
-           f"WHERE {where} LIMIT 1{lock}")
     converters = []
     for f in fields:
-        column = f.get_col(model._meta.db_table)
+        column = f.get_col(table)
         found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
         converters.append((column, found) if found else None)
-    return sql, [f.attname for f in fields], converters
+    columns = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
+    return columns, [f.attname for f in fields], converters
 
 
-def row_get(model, *, for_update: bool = False, **where) -> models.Model | None:
-    """The first row whose columns equal these values (attnames: `customer_id`, not `customer`), built as the ORM
-    builds it (`from_db`, with the fields' converters), optionally locked FOR UPDATE; None when there is none."""
-    alias = router.db_for_write(model) if for_update else router.db_for_read(model)
+def _instance(model, alias: str, row) -> models.Model:
+    _, names, converters = _columns_plan(model, alias)
     connection = connections[alias]
-    keys = tuple(sorted(where))
-    sql, names, converters = _select_plan(model, keys, for_update, alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [where[key] for key in keys])
-        row = cursor.fetchone()
-    if row is None:
-        return None
     values = list(row)
     for index, plan in enumerate(converters):
         if plan is not None:
@@ -141,3 +131,36 @@ def row_get(model, *, for_update: bool = False, **where) -> models.Model | None:
             for converter in found:
                 values[index] = converter(values[index], column, connection)
     return model.from_db(alias, names, values)
+
+
+def row_query(model, tail: str, params: list, *, for_write: bool = False) -> models.Model | None:
+    """The first row of `SELECT <the model's columns> FROM <its table> <tail>`, built as the ORM builds it
+    (`from_db`, with the fields' converters); None when there is none. `tail` (joins, WHERE, LIMIT, locks) is
+    written by the caller, who owns the tables it names; values go in params."""
+    alias = router.db_for_write(model) if for_write else router.db_for_read(model)
+    connection = connections[alias]
+    columns, _, _ = _columns_plan(model, alias)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)} {tail}", params)
+        row = cursor.fetchone()
+    return None if row is None else _instance(model, alias, row)
+
+
+@lru_cache(maxsize=1024)
+def _where_tail(model, keys: tuple[str, ...], for_update: bool, alias: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    where = " AND ".join(f"{table}.{quote(model._meta.get_field(key).column)} = %s" for key in keys)
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    return f"WHERE {where} LIMIT 1{lock}"
+
+
+def row_get(model, *, for_update: bool = False, **where) -> models.Model | None:
+    """The first row whose columns equal these values (attnames: `customer_id`, not `customer`), optionally locked
+    FOR UPDATE; None when there is none (see row_query)."""
+    alias = router.db_for_write(model) if for_update else router.db_for_read(model)
+    keys = tuple(sorted(where))
+    return row_query(model, _where_tail(model, keys, for_update, alias), [where[key] for key in keys],
+                     for_write=for_update)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
@@ -74,6 +75,32 @@ def customer_label_names_query(*, org, customer_ref) -> QuerySet:
     OuterRef, to read them inside another query)."""
     return (CustomerLabel.objects.for_org(org).filter(customer=customer_ref, is_active=True, label__is_active=True)
             .order_by(Lower("label__name"), "id").values_list("label__name", flat=True)[:LABEL_LIST_MAX])
+
+
+def customer_lock_and_label_names(*, org, customer_id: int) -> list[str]:
+    """Lock the customer's row (FOR UPDATE) and read the names of the labels it carries now, in one statement
+    (PostgreSQL; the bill path's first statement when a rule caps points per customer)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_and_labels_sql(), [org.pk, customer_id])
+        row = cursor.fetchone()
+    return list(row[0]) if row is not None else []
+
+
+@lru_cache(maxsize=1)
+def _lock_and_labels_sql() -> str:
+    from django.db import connection
+
+    from apps.customers.models import Customer
+
+    q = connection.ops.quote_name
+    customers, links, labels = (q(m._meta.db_table) for m in (Customer, CustomerLabel, Label))
+    return (f"SELECT ARRAY(SELECT {labels}.{q('name')} FROM {links} INNER JOIN {labels} "
+            f"ON {labels}.{q('id')} = {links}.{q('label_id')} WHERE {links}.{q('org_id')} = %s "
+            f"AND {links}.{q('customer_id')} = {customers}.{q('id')} AND {links}.{q('is_active')} "
+            f"AND {labels}.{q('is_active')} ORDER BY LOWER({labels}.{q('name')}), {links}.{q('id')} "
+            f"LIMIT {LABEL_LIST_MAX}) FROM {customers} WHERE {customers}.{q('id')} = %s FOR UPDATE OF {customers}")
 
 
 def label_search_customer_ids(*, org, q: str) -> QuerySet:

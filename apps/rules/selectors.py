@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import QuerySet, Sum
 
 from apps.core.orgcache import org_data
 
@@ -70,20 +71,33 @@ def rule_customer_awarded(*, rule_id: int, customer_id: int, since: datetime | N
 
 def rules_customer_awarded(*, customer_id: int, windows: list[tuple[int, datetime | None, datetime | None]]
                             ) -> dict[tuple[int, datetime | None, datetime | None], Decimal]:
-    """rule_customer_awarded for several (rule id, since, until) windows in one query, keyed by the window."""
+    """rule_customer_awarded for several (rule id, since, until) windows in one statement, keyed by the window.
+
+    Runs on every bill a per-customer cap applies to, so the statement is written here rather than compiled by the
+    ORM each time; the (rule, customer, awarded_at) index answers it.
+    """
     if not windows:
         return {}
-    sums = {}
-    for n, (rule_id, since, until) in enumerate(windows):
-        window = Q(rule_id=rule_id)
+    quote = connection.ops.quote_name
+    table, points = quote(RuleAward._meta.db_table), quote("points")
+    sums, params = [], []
+    for rule_id, since, until in windows:
+        conditions = [f"{quote('rule_id')} = %s"]
+        params.append(rule_id)
         if since is not None:
-            window &= Q(awarded_at__gte=since)
+            conditions.append(f"{quote('awarded_at')} >= %s")
+            params.append(since)
         if until is not None:
-            window &= Q(awarded_at__lt=until)
-        sums[f"w{n}"] = Sum("points", filter=window)
-    totals = (RuleAward.objects.filter(customer_id=customer_id, rule_id__in={w[0] for w in windows})
-              .aggregate(**sums))
-    return {window: totals[f"w{n}"] or ZERO for n, window in enumerate(windows)}
+            conditions.append(f"{quote('awarded_at')} < %s")
+            params.append(until)
+        sums.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN {points} ELSE 0 END)")
+    rule_ids = sorted({window[0] for window in windows})
+    params += [customer_id, *rule_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sums)} FROM {table} WHERE {quote('customer_id')} = %s "
+                       f"AND {quote('rule_id')} IN ({', '.join(['%s'] * len(rule_ids))})", params)
+        totals = cursor.fetchone()
+    return {window: Decimal(str(total)) if total is not None else ZERO for window, total in zip(windows, totals)}
 
 
 def rule_budget_used(*, rule_id: int) -> Decimal:

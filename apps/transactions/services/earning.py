@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import OuterRef
 
 from apps.points.services import Actor
 
@@ -135,7 +134,7 @@ def earn_prepare(*, org, program, customer) -> EarnPrep:
     they see every award committed before it.
     """
     from apps.customers.models import Customer
-    from apps.labels.selectors import customer_label_names_query
+    from apps.labels.selectors import customer_label_names_query, customer_lock_and_label_names
     from apps.rules.selectors import rules_for_event
 
     if customer is None or program is None:
@@ -144,14 +143,10 @@ def earn_prepare(*, org, program, customer) -> EarnPrep:
               if rule.max_points_per_customer is not None]
     if not capped:
         return EarnPrep(label_names=list(customer_label_names_query(org=org, customer_ref=customer.pk)))
-    locked = Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        row = locked.annotate(label_names=ArraySubquery(customer_label_names_query(
-            org=org, customer_ref=OuterRef("pk")))).values_list("label_names", flat=True)
-        return EarnPrep(locked=True, label_names=list(row[0]), capped_rules=capped)
-    list(locked.values_list("pk", flat=True))
+        return EarnPrep(locked=True, label_names=customer_lock_and_label_names(org=org, customer_id=customer.pk),
+                        capped_rules=capped)
+    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
     return EarnPrep(locked=True, label_names=list(customer_label_names_query(org=org, customer_ref=customer.pk)),
                     capped_rules=capped)
 
