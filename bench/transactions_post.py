@@ -8,7 +8,8 @@ Targets: bills reach at least 0.6x the minimal endpoint's throughput, with p99 <
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_txn .venv/bin/python bench/transactions_post.py
 (the database named there is dropped and re-created). Writes the figures into docs/performance.md.
 Options (environment): BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CLIENTS (16), BENCH_WORKERS (3),
-BENCH_THREADS (4).
+BENCH_THREADS (4), BENCH_WORKER_CLASS (gthread), BENCH_REDIS_URL (redis://127.0.0.1:6379/3, emptied first: the
+server uses Redis as its cache, as in production).
 """
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "transactions_settings"
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("API_DEFAULT_RATE_PER_MINUTE", "1000000")
-os.environ.pop("REDIS_URL", None)
+# Production's shared cache: verified till credentials and master-data tokens are shared by the server's processes.
+# The bench's own Redis database is emptied at the start (BENCH_REDIS_URL; refuses databases 0 and 1).
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 from _setup import percentiles, write_section  # noqa: E402
 
@@ -44,8 +47,19 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", 3))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 16))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
 THREADS = int(os.environ.get("BENCH_THREADS", 4))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
 PASSWORD = "bench-till-pass"
 CATEGORIES = ("Footwear", "Apparel", "Grocery", "Dairy", "Home", "Snacks")
+
+
+def redis_reset(url: str) -> None:
+    """Empty the bench's Redis database (the cache and any queued task messages of an earlier run)."""
+    import redis
+
+    parsed = urlparse(url)
+    if parsed.path.lstrip("/") in ("", "0", "1"):
+        raise SystemExit(f"refusing to flush Redis database {parsed.path or '/0'}: set BENCH_REDIS_URL to db 2 or above")
+    redis.Redis.from_url(url).flushdb()
 
 
 def database_reset(url: str) -> None:
@@ -191,7 +205,7 @@ def server_start(port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)]), "DEBUG": "false"}
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "loyalty.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", "30",
+         "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--threads", str(THREADS), "--keep-alive", "30",
          "--log-level", "warning"], cwd=str(ROOT), env=env, start_new_session=True)
     for _ in range(200):
         try:
@@ -314,6 +328,7 @@ def main() -> None:
     if not url.startswith("postgres"):
         raise SystemExit("Set DATABASE_URL=postgres://.../loyalty_bench_txn")
     database_reset(url)
+    redis_reset(os.environ["REDIS_URL"])
     import django
 
     django.setup()
@@ -364,7 +379,7 @@ def report(minimal: dict, bills: dict, one_rule: dict, queries: tuple[int, int, 
     lines = [
         "Reproduce: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_txn .venv/bin/python "
         "bench/transactions_post.py`.", "",
-        f"gunicorn ({WORKERS} gthread workers x {THREADS} threads, DEBUG off, local-memory cache) on 127.0.0.1, "
+        f"gunicorn ({WORKERS} {WORKER_CLASS} workers x {THREADS} threads, DEBUG off, Redis cache) on 127.0.0.1, "
         f"{os.cpu_count()} CPUs, PostgreSQL, Python {platform.python_version()}; {CLIENTS} concurrent clients "
         f"(wrk {wrk_version()}: one thread and one keep-alive connection per client, one till and one member each), {WARMUP:g} s warm-up then {SECONDS:g} s measured per "
         f"endpoint, in one run. The bill has 5 lines and {rules} rules are RUNNING (category rates, thresholds, "

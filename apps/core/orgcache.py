@@ -6,6 +6,11 @@ and serves the process-local copy loaded under the same token; any write to that
 (`org_data_changed`, called from the owning app's signal handlers, at once and again on commit), so every process
 reloads on its next read. A cleared or restarted cache yields a fresh random token, so a copy can never outlive
 the data it came from. Keys always carry the org id: one org's copies are never served to another.
+
+Within one HTTP request the tokens are read once: the first read of an org's token fetches the tokens of every kind
+this process has used for that org in one round trip (`get_many`), and the request keeps them until it ends (a
+request sees the master data as it was when it first looked, the way a transaction sees a snapshot; its own changes
+move its tokens at once). Outside requests (Celery tasks, commands) every read asks the shared cache.
 """
 from __future__ import annotations
 
@@ -27,6 +32,18 @@ MAX_ENTRIES = 2048
 
 _local: OrderedDict[tuple, tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
+_kinds: dict[int, set[str]] = {}  # kinds of data this process has read, per org id (what a request prefetches)
+_request = threading.local()  # .tokens: {(org id, kind): token} while a request runs, else None
+
+
+def request_tokens_start(**kwargs) -> None:
+    """request_started: this thread's request reads each token once (see the module docstring)."""
+    _request.tokens = {}
+
+
+def request_tokens_end(**kwargs) -> None:
+    """request_finished: back to reading the shared cache every time."""
+    _request.tokens = None
 
 
 def _token_seconds() -> int:
@@ -38,8 +55,7 @@ def _token_key(org_id: int, kind: str) -> str:
     return f"org:{org_id}:data:{kind}:token"
 
 
-def org_data_token(org_id: int, kind: str) -> str:
-    """The current token of an org's kind of data (created on first use)."""
+def _token_read(org_id: int, kind: str) -> str:
     key = _token_key(org_id, kind)
     token = cache.get(key)
     if token is None:
@@ -49,9 +65,31 @@ def org_data_token(org_id: int, kind: str) -> str:
     return token
 
 
+def org_data_token(org_id: int, kind: str) -> str:
+    """The current token of an org's kind of data (created on first use); read once per request."""
+    memo = getattr(_request, "tokens", None)
+    if memo is None:
+        return _token_read(org_id, kind)
+    token = memo.get((org_id, kind))
+    if token is None:
+        kinds = sorted(_kinds.get(org_id, set()) | {kind})
+        if len(kinds) > 1:
+            found = cache.get_many([_token_key(org_id, other) for other in kinds])
+            for other in kinds:
+                if (value := found.get(_token_key(org_id, other))) is not None:
+                    memo.setdefault((org_id, other), value)
+        token = memo.get((org_id, kind)) or _token_read(org_id, kind)
+        memo[(org_id, kind)] = token
+    return token
+
+
 def _changed(org_id: int, kind: str) -> None:
     def bump():
-        cache.set(_token_key(org_id, kind), uuid.uuid4().hex, _token_seconds())
+        token = uuid.uuid4().hex
+        cache.set(_token_key(org_id, kind), token, _token_seconds())
+        memo = getattr(_request, "tokens", None)
+        if memo is not None:  # this request reads its own change
+            memo[(org_id, kind)] = token
 
     bump()
     transaction.on_commit(bump)
@@ -70,6 +108,9 @@ def org_data(org_id: int, kind: str, key: tuple, loader: Callable[[], Any]) -> A
     The value is shared between requests and threads: callers must treat it as read-only.
     """
     token = org_data_token(org_id, kind)
+    if kind not in _kinds.get(org_id, ()):
+        with _lock:
+            _kinds.setdefault(org_id, set()).add(kind)
     slot = (org_id, kind, *key)
     with _lock:
         hit = _local.get(slot)
@@ -102,3 +143,5 @@ def org_data_local_clear() -> None:
     """Drop this process's copies (tests)."""
     with _lock:
         _local.clear()
+    if getattr(_request, "tokens", None) is not None:
+        _request.tokens = {}

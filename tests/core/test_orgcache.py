@@ -81,3 +81,73 @@ def test_programmes_and_tenders_follow_their_edits(org):
     assert [m.name for m in payment_modes_active(org=org)] == []
     payment_mode_create(org=org, name="CASH", canonical_name="CASH")
     assert [m.name for m in payment_modes_active(org=org)] == ["CASH"]
+
+
+# -- tokens read once per request ---------------------------------------------------------------------------------
+@pytest.fixture
+def in_request():
+    from apps.core.orgcache import request_tokens_end, request_tokens_start
+
+    request_tokens_start()
+    yield
+    request_tokens_end()
+
+
+def _counting_cache(monkeypatch):
+    from apps.core import orgcache
+
+    reads, inside = [], []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key, *args, **kwargs):
+        if not inside:  # a backend's get_many may be a loop of gets: one round trip all the same
+            reads.append(("get", key))
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(("get_many", tuple(keys)))
+        inside.append(1)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(orgcache.cache, "get", get)
+    monkeypatch.setattr(orgcache.cache, "get_many", get_many)
+    return reads
+
+
+def test_a_request_reads_all_of_an_orgs_tokens_in_one_round_trip(org, monkeypatch, in_request):
+    # given a process that has used two kinds of the org's data before
+    from apps.core.orgcache import request_tokens_start
+
+    org_data(org.pk, "alpha", ("k",), lambda: "a")
+    org_data(org.pk, "beta", ("k",), lambda: "b")
+    request_tokens_start()  # a new request
+    reads = _counting_cache(monkeypatch)
+    # when the request reads both, twice
+    for _ in range(2):
+        assert org_data(org.pk, "alpha", ("k",), lambda: "reloaded") == "a"
+        assert org_data(org.pk, "beta", ("k",), lambda: "reloaded") == "b"
+    # then the shared cache was asked once
+    assert [kind for kind, _ in reads] == ["get_many"]
+
+
+def test_a_request_sees_its_own_changes_and_the_next_request_sees_other_processes(org, in_request):
+    from apps.core.orgcache import _token_key, request_tokens_start
+
+    assert org_data(org.pk, "thing", ("k",), lambda: 1) == 1
+    org_data_changed(org.pk, "thing")  # this request's own change
+    assert org_data(org.pk, "thing", ("k",), lambda: 2) == 2
+    cache.set(_token_key(org.pk, "thing"), "moved-by-another-process")
+    assert org_data(org.pk, "thing", ("k",), lambda: 3) == 2  # the request keeps what it first saw
+    request_tokens_start()  # the next request
+    assert org_data(org.pk, "thing", ("k",), lambda: 3) == 3
+
+
+def test_outside_requests_every_read_asks_the_shared_cache(org, monkeypatch):
+    org_data(org.pk, "thing", ("k",), lambda: 1)
+    reads = _counting_cache(monkeypatch)
+    org_data(org.pk, "thing", ("k",), lambda: 1)
+    org_data(org.pk, "thing", ("k",), lambda: 1)
+    assert len(reads) == 2
