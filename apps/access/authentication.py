@@ -30,6 +30,16 @@ def _attach(request, principal) -> None:
         target.store = principal.store
 
 
+_verified_here: dict[str, str] = {}  # HMAC of a verified header -> fingerprint of the hash it matched
+VERIFIED_HERE_MAX = 10_000
+
+
+def _verified_remember(digest: str, fingerprint: str) -> None:
+    if len(_verified_here) >= VERIFIED_HERE_MAX:
+        _verified_here.clear()
+    _verified_here[digest] = fingerprint
+
+
 def _fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:24]
 
@@ -59,12 +69,17 @@ class TillBasicAuthentication(authentication.BaseAuthentication):
         # Password hashing is deliberately slow; remember a verified header briefly so busy tills stay fast.
         # The cache key is an HMAC of the header (never the credential itself) and the value is tied to the
         # current password hash, so a password change invalidates it at once.
-        cache_key = "auth:basic:" + hmac.new(settings.SECRET_KEY.encode(), header, hashlib.sha256).hexdigest()
+        # This process remembers the headers it verified too (by the same HMAC, with the hash they matched), so a busy
+        # till costs no cache round trip; a password change moves the till's hash and so misses both.
+        digest = hmac.new(settings.SECRET_KEY.encode(), header, hashlib.sha256).hexdigest()
         fingerprint = _fingerprint(till.password)
-        if cache.get(cache_key) != fingerprint:
-            if not till.check_api_password(sent):
-                raise exceptions.AuthenticationFailed(BAD_CREDENTIALS)
-            cache.set(cache_key, fingerprint, AUTH_CACHE_SECONDS)
+        if _verified_here.get(digest) != fingerprint:
+            cache_key = "auth:basic:" + digest
+            if cache.get(cache_key) != fingerprint:
+                if not till.check_api_password(sent):
+                    raise exceptions.AuthenticationFailed(BAD_CREDENTIALS)
+                cache.set(cache_key, fingerprint, AUTH_CACHE_SECONDS)
+            _verified_remember(digest, fingerprint)
         principal = selectors.principal_for_till(till)
         _attach(request, principal)
         return principal, None

@@ -30,3 +30,14 @@ def test_v11_throttle_uses_v11_envelope(api_client, org):
     response = api_client.get("/v1.1/organization/get?format=json")
     assert response.status_code == 429
     assert v11_status(response)["code"] == 429
+
+
+def test_window_count_counts_each_key_on_its_own():
+    # one round trip per request with Redis (INCR + EXPIRE pipelined), add + incr elsewhere: the same counts
+    import uuid
+
+    from apps.core.throttling import window_count
+
+    first, second = f"test:{uuid.uuid4().hex}", f"test:{uuid.uuid4().hex}"
+    assert [window_count(first) for _ in range(3)] == [1, 2, 3]
+    assert window_count(second) == 1
