@@ -20,7 +20,7 @@ from .choices import CapPeriod, TierCrossing, Weekday
 from .contexts import ZERO, EventContext, Evaluation, PlannedEffect
 from .effects import PlanContext, effect_for
 from .effects.points import allocate, award_shrink, quantum_for
-from .expressions import activation_build, condition_run
+from .expressions import activation_build, condition_names, condition_run
 
 __all__ = ["CapUsage", "EventContext", "Evaluation", "MemoryCapUsage", "PlannedEffect", "PrefetchedCapUsage",
            "customer_cap_windows", "evaluate", "period_bounds", "quantum_for"]
@@ -120,13 +120,14 @@ class _Facts:
             zone = ZoneInfo("UTC")
         self.local = when.astimezone(zone)
         self._activation = None
+        self.names: frozenset[str] | None = None  # what the conditions to run read (None: everything)
         self._zones: set[int] | None = None
         self.labels = {str(n).casefold() for n in context.customer_facts.get("labels") or []}
 
     @property
     def activation(self):
         if self._activation is None:
-            self._activation = activation_build(self.context, self.local)
+            self._activation = activation_build(self.context, self.local, self.names)
         return self._activation
 
     def zone_ids(self) -> set[int]:
@@ -263,6 +264,7 @@ def _evaluate_once(context: EventContext, rules: list, *, when: datetime, usage:
 
     program = context.program
     facts = _Facts(context, when)
+    facts.names = frozenset().union(*(condition_names(rule.condition) for rule in rules if rule.condition))
     ctx = PlanContext(context=context, quantum=quantum_for(program),
                       round=lambda value: points_round(value, program=program))
     effects, log = [], []

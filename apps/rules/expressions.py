@@ -448,18 +448,49 @@ def _line_map(line: dict) -> dict:
             "attributes": line.get("attributes") or {}}
 
 
-def activation_build(context, local: datetime) -> PreparedActivation:
-    """The CEL activation of one event (built once per evaluation; `local` is the event time in local time)."""
+def condition_names(text: str) -> frozenset[str]:
+    """The top-level names (bill, lines, customer, ...) a condition may read: every one its text spells as a word.
+
+    A superset (a word inside a string literal counts too), so an activation holding these names is always enough.
+    """
+    return _names_of(text or "")
+
+
+_NAME_PATTERNS = {name: re.compile(rf"\b{name}\b") for name in SCHEMA}
+
+
+def _names_of(text: str) -> frozenset[str]:
+    with _cache_lock:
+        found = _names_cache.get(text)
+    if found is None:
+        found = frozenset(name for name, pattern in _NAME_PATTERNS.items() if pattern.search(text))
+        with _cache_lock:
+            if len(_names_cache) >= _CACHE_SIZE:
+                _names_cache.clear()
+            _names_cache[text] = found
+    return found
+
+
+_names_cache: dict[str, frozenset[str]] = {}
+
+
+def activation_build(context, local: datetime, names: frozenset[str] | None = None) -> PreparedActivation:
+    """The CEL activation of one event (built once per evaluation; `local` is the event time in local time).
+
+    `names` limits it to the top-level names the conditions about to run read (condition_names): the others are
+    never converted to CEL values. None builds all of them.
+    """
+    wanted = set(SCHEMA) if names is None else set(names)
     lines = context.lines or []
-    customer = _customer_map(context, local)
-    values = {
-        "bill": _bill_map(context.bill, lines),
-        "lines": [_line_map(line) for line in lines],
-        "customer": customer,
-        "tier": customer["tier"],
-        "store": _store_map(context.store),
-        "time": {"hour": local.hour, "minute": local.minute, "weekday": local.isoweekday(), "day": local.day,
-                 "month": local.month, "year": local.year, "date": local.date().isoformat()},
-        "event": {"type": context.event_type, "payload": context.attributes.get("event") or {}},
+    builders = {
+        "bill": lambda: _bill_map(context.bill, lines),
+        "lines": lambda: [_line_map(line) for line in lines],
+        "customer": lambda: _customer_map(context, local),
+        "tier": lambda: _customer_map(context, local)["tier"],
+        "store": lambda: _store_map(context.store),
+        "time": lambda: {"hour": local.hour, "minute": local.minute, "weekday": local.isoweekday(),
+                         "day": local.day, "month": local.month, "year": local.year,
+                         "date": local.date().isoformat()},
+        "event": lambda: {"type": context.event_type, "payload": context.attributes.get("event") or {}},
     }
-    return PreparedActivation({name: to_cel(value) for name, value in values.items()})
+    return PreparedActivation({name: to_cel(build()) for name, build in builders.items() if name in wanted})

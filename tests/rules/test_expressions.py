@@ -1,4 +1,6 @@
 """Conditions: checked when saved with a clear message, compiled once, evaluated safely."""
+from datetime import datetime, timezone
+
 import pytest
 
 from apps.rules import expressions
@@ -79,3 +81,26 @@ def test_no_python_escape_hatch():
     # CEL has no attribute access to Python objects: a dunder is just an unknown field
     with pytest.raises(RuleConditionInvalid):
         condition_check("bill.__class__ == 1")
+
+
+def test_condition_names_are_the_top_level_names_a_condition_spells():
+    from apps.rules.expressions import condition_names
+
+    assert condition_names('lines.exists(l, l.category == "Dairy") && bill.amount >= 100.0') == {"lines", "bill"}
+    assert condition_names("customer.days_since_registration > 30") == {"customer"}
+    assert condition_names("") == frozenset()
+
+
+def test_an_activation_holds_only_the_names_asked_for_and_still_evaluates():
+    # given an activation built for conditions reading the bill only
+    from types import SimpleNamespace
+
+    from apps.rules.expressions import activation_build, condition_run
+
+    context = SimpleNamespace(lines=[], bill={"amount": 150}, customer=None, customer_facts={}, store=None,
+                              event_type="BILL_ADDED", attributes={})
+    local = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
+    activation = activation_build(context, local, frozenset({"bill"}))
+    # then only the bill was converted, and a bill condition runs against it
+    assert set(activation.values) == {"bill"}
+    assert condition_run("bill.amount >= 100.0", activation).value is True
