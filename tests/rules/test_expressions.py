@@ -1,5 +1,6 @@
 """Conditions: checked when saved with a clear message, compiled once, evaluated safely."""
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -97,7 +98,7 @@ def test_an_activation_holds_only_the_names_asked_for_and_still_evaluates():
 
     from apps.rules.expressions import activation_build, condition_run
 
-    context = SimpleNamespace(lines=[], bill={"amount": 150}, customer=None, customer_facts={}, store=None,
+    context = SimpleNamespace(lines=[], bill={"amount": Decimal("150")}, customer=None, customer_facts={}, store=None,
                               event_type="BILL_ADDED", attributes={})
     local = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
     activation = activation_build(context, local, frozenset({"bill"}))
