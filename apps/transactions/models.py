@@ -47,6 +47,8 @@ class Product(OrgOwned):
 class Bill(OrgOwned):
     """A transaction: a sale (REGULAR, NOT_INTERESTED), a return of an earlier bill, or an exchange (MIXED)."""
 
+    # Every lookup by org goes through the composite indexes below (org first): no index of its own.
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
     number = models.CharField(max_length=50)
     bill_date = models.DateField(help_text="Billing day in the store's time zone (bill-number uniqueness).")
     billing_time = models.DateTimeField()
@@ -125,7 +127,8 @@ class Bill(OrgOwned):
 class BillLine(OrgOwned):
     """A line of a bill; return lines point at the line they return (parent_line)."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    # The unique (bill, position) index serves lookups by bill: no index of its own (written on every bill).
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines", db_index=False)
     position = models.PositiveIntegerField()
     serial = models.CharField(max_length=50, blank=True)
     type = models.CharField(max_length=8, choices=LineType.choices, default=LineType.REGULAR)
