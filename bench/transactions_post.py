@@ -1,14 +1,15 @@
 """Throughput and latency of POST /v2/transactions (5 lines, 20 running rules) next to a minimal DRF write.
 
-Both endpoints are served by one gunicorn on 127.0.0.1 and driven in the same run by 16 concurrent clients: wrk
-(Debian's package; `apt-get install wrk`) with one thread and one keep-alive connection per client, each client a till
-with its own member, requests back to back, for a bounded time per endpoint after a warm-up run.
+Both endpoints are served by one gunicorn on 127.0.0.1 (run as docs/operations.md runs the web tier) and driven in
+the same run by 16 concurrent clients: wrk (Debian's package; `apt-get install wrk`) with one thread and one
+connection per client (kept alive where the worker class allows), each client a till with its own member, requests
+back to back, for a bounded time per endpoint after a warm-up run.
 Targets: bills reach at least 0.6x the minimal endpoint's throughput, with p99 <= 50 ms.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_txn .venv/bin/python bench/transactions_post.py
 (the database named there is dropped and re-created). Writes the figures into docs/performance.md.
-Options (environment): BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CLIENTS (16), BENCH_WORKERS (3),
-BENCH_THREADS (4), BENCH_WORKER_CLASS (gthread), BENCH_REDIS_URL (redis://127.0.0.1:6379/3, emptied first: the
+Options (environment): BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CLIENTS (16), BENCH_WORKER_CLASS (sync),
+BENCH_WORKERS (2 x cores + 1), BENCH_THREADS (1), BENCH_REDIS_URL (redis://127.0.0.1:6379/3, emptied first: the
 server uses Redis as its cache, as in production).
 """
 from __future__ import annotations
@@ -45,9 +46,10 @@ from _setup import percentiles, write_section  # noqa: E402
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
 WARMUP = float(os.environ.get("BENCH_WARMUP", 3))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 16))
-WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
-THREADS = int(os.environ.get("BENCH_THREADS", 4))
-WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
+# The web tier as docs/operations.md runs it: sync workers, 2 x cores + 1 of them.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+THREADS = int(os.environ.get("BENCH_THREADS", 1))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 PASSWORD = "bench-till-pass"
 CATEGORIES = ("Footwear", "Apparel", "Grocery", "Dairy", "Home", "Snacks")
 
@@ -289,7 +291,7 @@ def wrk_script(specs: list[dict], kind: str) -> str:
 
 
 def wrk_run(port: int, script: str, seconds: float, prefix: str) -> dict:
-    """One wrk run: CLIENTS threads with one keep-alive connection each, requests back to back."""
+    """One wrk run: CLIENTS threads with one connection each, requests back to back."""
     out = subprocess.run(
         ["wrk", "-t", str(CLIENTS), "-c", str(CLIENTS), "-d", f"{seconds:g}s", "--timeout", "30s", "-s", script,
          f"http://127.0.0.1:{port}", "--", prefix], capture_output=True, text=True, check=True).stdout
@@ -381,7 +383,7 @@ def report(minimal: dict, bills: dict, one_rule: dict, queries: tuple[int, int, 
         "bench/transactions_post.py`.", "",
         f"gunicorn ({WORKERS} {WORKER_CLASS} workers x {THREADS} threads, DEBUG off, Redis cache) on 127.0.0.1, "
         f"{os.cpu_count()} CPUs, PostgreSQL, Python {platform.python_version()}; {CLIENTS} concurrent clients "
-        f"(wrk {wrk_version()}: one thread and one keep-alive connection per client, one till and one member each), {WARMUP:g} s warm-up then {SECONDS:g} s measured per "
+        f"(wrk {wrk_version()}: one thread and one connection per client, one till and one member each), {WARMUP:g} s warm-up then {SECONDS:g} s measured per "
         f"endpoint, in one run. The bill has 5 lines and {rules} rules are RUNNING (category rates, thresholds, "
         f"weekdays, a store rule, per-bill and per-customer caps, a label audience). Load average when the run "
         f"started: {load:.1f}.", "",
