@@ -1,35 +1,31 @@
 """Reads of the organisation domain. Every function takes the caller's org and never leaves it."""
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from apps.core.orgcache import org_data
+from apps.core.orgcache import org_data, org_data_changed
 
 from . import errors
 from .configs import CONFIG_KEYS
 from .models import Concept, CustomField, Location, OrgConfig, PaymentMode, Store, Till, Zone
 
-CONFIG_CACHE_SECONDS = 300
-
-
-def _config_cache_key(org_id: int) -> str:
-    return f"org:{org_id}:configs:v1"
+ORG_CONFIGS_DATA = "org-configs"
 
 
 def org_config_map(*, org) -> dict[str, str]:
-    """All org-level config values (explicit ones over registry defaults), cached per org."""
-    key = _config_cache_key(org.pk)
-    values = cache.get(key)
-    if values is None:
+    """All org-level config values (explicit ones over registry defaults): the process's copy (apps.core.orgcache),
+    reloaded after any change to the org's configs. Shared: read-only for callers."""
+    def load() -> dict[str, str]:
         values = {k: c.default for k, c in CONFIG_KEYS.items()}
         values.update(dict(OrgConfig.objects.for_org(org).filter(store__isnull=True).values_list("key", "value")))
-        cache.set(key, values, CONFIG_CACHE_SECONDS)
-    return values
+        return values
+
+    return org_data(org.pk, ORG_CONFIGS_DATA, ("map",), load)
 
 
 def org_config_cache_clear(*, org) -> None:
-    cache.delete(_config_cache_key(org.pk))
+    """Every process reloads the org's config values on its next read."""
+    org_data_changed(org.pk, ORG_CONFIGS_DATA)
 
 
 def org_config_value(*, org, key: str, store=None) -> str | None:

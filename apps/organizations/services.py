@@ -8,7 +8,6 @@ from django.db import transaction
 from . import errors
 from .configs import CONFIG_KEYS, coerce
 from .models import Concept, CustomField, Location, OrgConfig, Organization, PaymentMode, Store, Till, Zone
-from .selectors import org_config_cache_clear
 
 
 @transaction.atomic
@@ -133,8 +132,8 @@ def org_config_set(*, org: Organization, key: str, value, store: Store | None = 
         raise errors.ConfigValueInvalid(str(exc)) from None
     if meta.validate is not None:
         meta.validate(normalised)
+    # The save signal moves the org's config token (apps.organizations.signals): every process reloads.
     config, _ = OrgConfig.objects.update_or_create(org=org, store=store, key=key, defaults={"value": normalised})
-    transaction.on_commit(lambda: org_config_cache_clear(org=org))
     return config
 
 

@@ -1,4 +1,4 @@
-"""Changes to tenders and custom-field definitions invalidate the processes' copies of them
+"""Changes to tenders, custom-field definitions and config values invalidate the processes' copies of them
 (apps.core.orgcache)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from apps.core.orgcache import org_data_changed
 
 from .models import CustomField, OrgConfig, PaymentMode
-from .selectors import CUSTOM_FIELDS_DATA, STORE_CONFIGS_DATA, TENDERS_DATA
+from .selectors import CUSTOM_FIELDS_DATA, ORG_CONFIGS_DATA, STORE_CONFIGS_DATA, TENDERS_DATA
 
 
 @receiver(post_save, sender=PaymentMode)
@@ -25,6 +25,5 @@ def custom_field_changed(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=OrgConfig)
 @receiver(post_delete, sender=OrgConfig)
-def store_config_changed(sender, instance, **kwargs) -> None:
-    if instance.store_id:
-        org_data_changed(instance.org_id, STORE_CONFIGS_DATA)
+def config_changed(sender, instance, **kwargs) -> None:
+    org_data_changed(instance.org_id, STORE_CONFIGS_DATA if instance.store_id else ORG_CONFIGS_DATA)
