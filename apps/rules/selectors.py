@@ -84,12 +84,12 @@ def rules_customer_awarded(*, customer_id: int, windows: list[tuple[int, datetim
     for rule_id, since, until in windows:
         conditions = [f"{quote('rule_id')} = %s"]
         params.append(rule_id)
-        if since is not None:
+        if since is not None:  # datetimes as the backend stores them (SQLite: naive UTC text)
             conditions.append(f"{quote('awarded_at')} >= %s")
-            params.append(since)
+            params.append(connection.ops.adapt_datetimefield_value(since))
         if until is not None:
             conditions.append(f"{quote('awarded_at')} < %s")
-            params.append(until)
+            params.append(connection.ops.adapt_datetimefield_value(until))
         sums.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN {points} ELSE 0 END)")
     rule_ids = sorted({window[0] for window in windows})
     params += [customer_id, *rule_ids]

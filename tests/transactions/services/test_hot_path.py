@@ -111,3 +111,19 @@ def test_customer_caps_are_summed_in_one_query(org, program, member, add_bill):
     assert len(sums) == 1
     # 60 + 60 of room at first; the first bill took 50 + 50, so this one gets 10 + 10
     assert result.bill.points == D("20")
+
+
+def test_customer_cap_periods_follow_the_org_time_zone_on_every_backend(org, program, member, add_bill):
+    # given a monthly cap in an org on India time, and a bill at 01:30 on 1 December there (20:00 UTC on 30 Nov)
+    from datetime import datetime, timezone as tz
+
+    org.timezone = "Asia/Kolkata"
+    org.save(update_fields=["timezone"])
+    rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
+                max_points_per_customer=D("60"), customer_cap_period="MONTH",
+                effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    add_bill(sale("TZ-1", ("RICE5", 2, "250"), billing_time=datetime(2026, 11, 30, 20, 0, tzinfo=tz.utc)))
+    # when a later December bill is capped (the cap sums compare times as the database stores them)
+    second = add_bill(sale("TZ-2", ("RICE5", 1, "250"), billing_time=datetime(2026, 12, 1, 0, 0, tzinfo=tz.utc)))
+    # then the first bill counts in December: 50 of the 60 are used, 10 are left
+    assert second.bill.points == D("10")
