@@ -41,7 +41,7 @@ PHASES = [
     ("apps.transactions.services.bills", "rows_insert", "lines and tenders insert"),
     ("apps.transactions.services.bills", "bill_award", "award: ledger credit and award rows"),
     ("apps.rules.effects.apply_points", "_credit", "  ledger credit (lock, entry, lot, account)"),
-    ("apps.rules.effects.apply_points", "rows_insert", "  award rows insert"),
+    ("apps.rules.effects.apply_points", "values_insert", "  award rows insert"),
     ("apps.transactions.api.v2.shapes", "add_response", "response shape"),
 ]
 

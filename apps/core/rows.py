@@ -77,6 +77,35 @@ def rows_insert(objs: list[models.Model]) -> list[models.Model]:
     return objs
 
 
+@lru_cache(maxsize=256)
+def _values_plan(model, names: tuple[str, ...], alias: str) -> tuple[str, tuple]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = tuple(model._meta.get_field(name) for name in names)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"SELECT * FROM UNNEST({arrays})"), fields
+
+
+def values_insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT rows given as tuples of values for these fields (attnames: `rule_id`), without building instances:
+    for rows nobody reads back in the request (their ids are not returned). Each value goes through its field's
+    get_db_prep_save as in save(); fields left out take their database defaults, so name every column without one.
+    On PostgreSQL one statement with an array per column; elsewhere bulk_create."""
+    if not rows:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    sql, fields = _values_plan(model, tuple(names), alias)
+    columns = [[f.get_db_prep_save(value, connection) for value in column]
+               for f, column in zip(fields, zip(*rows), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+
+
 def row_insert_unless_conflict(obj: models.Model) -> bool:
     """INSERT one unsaved instance unless it would break a unique constraint: True when inserted (its id set),
     False when a row with the same unique values exists (a concurrent insert is waited for). Nothing else of the

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from apps.core.rows import rows_insert
+from apps.core.rows import values_insert
 
 from ..contexts import ZERO, PlannedEffect
 from .base import ApplyRun
@@ -141,6 +141,10 @@ def awards_apply(*, effects: list[PlannedEffect], run: ApplyRun) -> list[dict]:
     return [results[key] for key in keys]
 
 
+AWARD_COLUMNS = ("org_id", "rule_id", "customer_id", "program_id", "points", "source_type", "source_ref",
+                 "idempotency_key", "ledger_entry_id", "awarded_at", "created_at")
+
+
 def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
     from ..models import RuleAward, RuleTally
 
@@ -168,10 +172,9 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
         return results
     context, now = run.context, timezone.now()
     # Every value is computed here and the keys were checked under the lock: no full_clean (a query per constraint).
-    rows_insert([
-        RuleAward(org=run.org, rule_id=effect.rule_id, customer=context.customer, program=context.program,
-                  points=effect.points, source_type=run.source_type, source_ref=run.source_ref, idempotency_key=key,
-                  ledger_entry=entries[terms], awarded_at=context.occurred_at, created_at=now)
+    values_insert(RuleAward, AWARD_COLUMNS, [
+        (run.org.pk, effect.rule_id, context.customer.pk, context.program.pk, effect.points, run.source_type,
+         run.source_ref, key, entries[terms].pk, context.occurred_at, now)
         for terms, members in groups.items() for effect, key in members])
     budgeted: dict[int, list] = {}
     for members in groups.values():
