@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.core.api.serializers import InputSerializer
 from apps.transactions.choices import LineType
 from apps.transactions.services import BillInput, CustomerRef, LineInput, TenderInput
 
@@ -39,7 +40,7 @@ def name_values(container, key: str = "field", name_key: str = "name", value_key
     return out
 
 
-class LineItemV11(serializers.Serializer):
+class LineItemV11(InputSerializer):
     item_code = TextField(max_length=100)
     description = TextField(max_length=250)
     serial = TextField(max_length=50)
@@ -74,7 +75,7 @@ class LineItemV11(serializers.Serializer):
         )
 
 
-class CustomerV11(serializers.Serializer):
+class CustomerV11(InputSerializer):
     id = TextField(max_length=30)
     user_id = TextField(max_length=30)
     mobile = TextField(max_length=30)
@@ -86,7 +87,7 @@ class CustomerV11(serializers.Serializer):
     lastname = TextField(max_length=100)
 
 
-class TransactionV11(serializers.Serializer):
+class TransactionV11(InputSerializer):
     """One element of root.transaction of v1.1 transaction/add (and add_with_local_currency)."""
 
     type = serializers.CharField(max_length=30)
@@ -180,7 +181,7 @@ def redemption_ids(redemptions) -> list[str]:
     return [str(i) for i in (ids if isinstance(ids, list) else [ids]) if str(i).strip()]
 
 
-class TransactionUpdateV11(serializers.Serializer):
+class TransactionUpdateV11(InputSerializer):
     id = TextField(max_length=30)
     number = TextField(max_length=50)
     type = TextField(max_length=30)
@@ -191,7 +192,7 @@ class TransactionUpdateV11(serializers.Serializer):
     delivery_status = TextField(max_length=20)
 
 
-class TransactionGetQueryV11(serializers.Serializer):
+class TransactionGetQueryV11(InputSerializer):
     id = TextField(max_length=30)
     number = TextField(max_length=50)
     store_code = TextField(max_length=50)
@@ -203,7 +204,7 @@ class TransactionGetQueryV11(serializers.Serializer):
     user_id = LooseBooleanField()
 
 
-class CustomerTransactionsQueryV11(serializers.Serializer):
+class CustomerTransactionsQueryV11(InputSerializer):
     mobile = TextField(max_length=30)
     email = TextField(max_length=254)
     external_id = TextField(max_length=100)
