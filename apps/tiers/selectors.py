@@ -127,9 +127,12 @@ class Standing:
     secondary: Decimal | None = None
 
 
-def standings(*, org, program, settings: TierProgramSettings, customer_ids: list[int], now: datetime
-              ) -> dict[int, Standing]:
-    """Primary (and secondary) measure per customer: one or two aggregate queries for the whole list."""
+def standings(*, org, program, settings: TierProgramSettings, customer_ids: list[int] | None, now: datetime,
+              include=()) -> dict[int, Standing]:
+    """Primary (and secondary) measure per customer: one or two aggregate queries for the whole list.
+
+    customer_ids=None: every customer with a measure, and those in `include` (zero for them when they have none).
+    """
     primary = metric_values(org=org, program=program, criterion=settings.criterion, customer_ids=customer_ids,
                             now=now, tracker_metric=settings.tracker_metric, window_days=settings.tracker_window_days)
     secondary = None
@@ -137,6 +140,8 @@ def standings(*, org, program, settings: TierProgramSettings, customer_ids: list
         secondary = metric_values(org=org, program=program, criterion=settings.secondary_criterion,
                                   customer_ids=customer_ids, now=now, tracker_metric=settings.tracker_metric,
                                   window_days=settings.tracker_window_days)
+    if customer_ids is None:
+        customer_ids = set(primary) | set(secondary or {}) | set(include)
     return {cid: Standing(primary=primary.get(cid, ZERO),
                           secondary=None if secondary is None else secondary.get(cid, ZERO))
             for cid in customer_ids}

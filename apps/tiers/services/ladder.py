@@ -21,7 +21,7 @@ from apps.core.services import job_run_finish, job_run_progress, job_run_start
 from .. import errors
 from ..choices import ChangeSource, ChangeType, LadderChangeKind, LadderChangeStatus
 from ..models import LadderChange, Tier, TierMembership, TierProgramSettings
-from ..selectors import TIERS_DATA, Standing, ladder, metric_values, qualifies, tier_settings_get
+from ..selectors import TIERS_DATA, Standing, ladder, metric_values, qualifies, standings, tier_settings_get
 from .checks import floor_in_force
 from .membership import Move, _move, _validity_for, local_date, membership_lock
 
@@ -184,17 +184,8 @@ def _population(*, org, program, settings, now) -> tuple[dict[int, Tier], dict[i
     for m in rows:
         current[m.customer_id] = m.tier
         floors[m.customer_id] = floor_in_force(m, settings, today)
-    primary = metric_values(org=org, program=program, criterion=settings.criterion, customer_ids=None, now=now,
-                            tracker_metric=settings.tracker_metric, window_days=settings.tracker_window_days)
-    secondary = None
-    if settings.secondary_criterion:
-        secondary = metric_values(org=org, program=program, criterion=settings.secondary_criterion,
-                                  customer_ids=None, now=now, tracker_metric=settings.tracker_metric,
-                                  window_days=settings.tracker_window_days)
-    ids = set(current) | set(primary) | set(secondary or {})
-    stand = {cid: Standing(primary.get(cid, ZERO), None if secondary is None else secondary.get(cid, ZERO))
-             for cid in ids}
-    return {cid: current.get(cid, base) for cid in ids}, stand, floors
+    stand = standings(org=org, program=program, settings=settings, customer_ids=None, now=now, include=current)
+    return {cid: current.get(cid, base) for cid in stand}, stand, floors
 
 
 def ladder_preview(*, org, change: LadderChange, now: datetime | None = None) -> dict:
@@ -298,13 +289,7 @@ def _place_chunk(*, org, change: LadderChange, customer_ids: list[int], now: dat
     settings = tier_settings_get(org=org, program=program)
     tiers = ladder(org=org, program=program)
     rungs = [Rung(t, t.threshold, t.secondary_threshold, t.serial, t.name) for t in tiers]
-    primary = metric_values(org=org, program=program, criterion=settings.criterion, customer_ids=customer_ids,
-                            now=now, tracker_metric=settings.tracker_metric, window_days=settings.tracker_window_days)
-    secondary = None
-    if settings.secondary_criterion:
-        secondary = metric_values(org=org, program=program, criterion=settings.secondary_criterion,
-                                  customer_ids=customer_ids, now=now, tracker_metric=settings.tracker_metric,
-                                  window_days=settings.tracker_window_days)
+    by_customer = standings(org=org, program=program, settings=settings, customer_ids=customer_ids, now=now)
     customers = Customer.objects.in_bulk(customer_ids)
     today = local_date(org, now)
     moved = 0
@@ -315,8 +300,7 @@ def _place_chunk(*, org, change: LadderChange, customer_ids: list[int], now: dat
         membership = membership_lock(org=org, customer=customer, program=program)
         current = membership.tier if membership else tiers[0]
         floor = floor_in_force(membership, settings, today) if membership else None
-        standing = Standing(primary.get(cid, ZERO), None if secondary is None else secondary.get(cid, ZERO))
-        rung = _placement(current=current, rungs=rungs, standing=standing, settings=settings,
+        rung = _placement(current=current, rungs=rungs, standing=by_customer[cid], settings=settings,
                           move_down=change.move_down, floor=floor)
         if rung.tier.pk == current.pk:
             continue
