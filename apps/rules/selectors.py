@@ -61,12 +61,8 @@ def rules_by_ids(*, org, rule_ids: list[int]) -> list[Rule]:
 def rule_customer_awarded(*, rule_id: int, customer_id: int, since: datetime | None,
                           until: datetime | None) -> Decimal:
     """Points the rule awarded the customer for events in [since, until) (all time when both are None)."""
-    qs = RuleAward.objects.filter(rule_id=rule_id, customer_id=customer_id)
-    if since is not None:
-        qs = qs.filter(awarded_at__gte=since)
-    if until is not None:
-        qs = qs.filter(awarded_at__lt=until)
-    return qs.aggregate(total=Sum("points"))["total"] or ZERO
+    window = (rule_id, since, until)
+    return rules_customer_awarded(customer_id=customer_id, windows=[window])[window]
 
 
 def rules_customer_awarded(*, customer_id: int, windows: list[tuple[int, datetime | None, datetime | None]]

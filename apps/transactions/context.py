@@ -47,9 +47,9 @@ def customer_label_names(*, org, customer) -> list[str]:
     """Names of the labels the customer carries now (one query)."""
     if customer is None or customer.pk is None:
         return []
-    from apps.labels.selectors import customer_label_list
+    from apps.labels.selectors import customer_label_names_query
 
-    return [link.label.name for link in customer_label_list(org=org, customer=customer)]
+    return list(customer_label_names_query(org=org, customer_ref=customer.pk))
 
 
 def context_build(*, bill, lines, tenders, customer, program, event_type: str = EVENT_BILL_ADDED,

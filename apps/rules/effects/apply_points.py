@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from apps.core.rows import values_insert
@@ -37,13 +37,12 @@ def _customer_lock(run: ApplyRun) -> None:
 
 
 def _customer_used(*, run: ApplyRun, rule_id: int, cap: dict) -> Decimal:
-    from ..models import RuleAward
+    from ..selectors import rule_customer_awarded
 
-    awards = RuleAward.objects.filter(rule_id=rule_id, customer_id=run.context.customer.pk)
-    if cap.get("since"):
-        awards = awards.filter(awarded_at__gte=datetime.fromisoformat(cap["since"]),
-                               awarded_at__lt=datetime.fromisoformat(cap["until"]))
-    return awards.aggregate(total=Sum("points"))["total"] or ZERO
+    since, until = cap.get("since"), cap.get("until")
+    return rule_customer_awarded(rule_id=rule_id, customer_id=run.context.customer.pk,
+                                 since=datetime.fromisoformat(since) if since else None,
+                                 until=datetime.fromisoformat(until) if until else None)
 
 
 def _tallies_lock(*, run: ApplyRun, rule_ids: set[int]) -> dict:
