@@ -24,8 +24,8 @@ def _insert_columns(model) -> tuple:
 
 
 @lru_cache(maxsize=1024)
-def _insert_sql(model, rows: int, vendor: str, skip_conflicts: bool = False) -> str:
-    quote = connections[router.db_for_write(model)].ops.quote_name
+def _insert_sql(model, rows: int, alias: str, skip_conflicts: bool = False) -> str:
+    quote = connections[alias].ops.quote_name
     columns = _insert_columns(model)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
@@ -34,15 +34,15 @@ def _insert_sql(model, rows: int, vendor: str, skip_conflicts: bool = False) -> 
 
 
 @lru_cache(maxsize=256)
-def _unnest_sql(model, alias: str) -> str:
+def _unnest_sql(model, fields: tuple, alias: str, returning: bool) -> str:
     """PostgreSQL: every row in one statement with one array per column (a statement of few parameters, which
     psycopg parses once and caches, however many rows), as Django's own bulk_create does on PostgreSQL."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    columns = _insert_columns(model)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in columns)
-    return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
-            f"SELECT * FROM UNNEST({arrays}) RETURNING {quote(model._meta.pk.column)}")
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"SELECT * FROM UNNEST({arrays})")
+    return f"{sql} RETURNING {quote(model._meta.pk.column)}" if returning else sql
 
 
 def rows_insert(objs: list[models.Model]) -> list[models.Model]:
@@ -65,9 +65,9 @@ def rows_insert(objs: list[models.Model]) -> list[models.Model]:
         chunk = objs[start:start + MAX_ROWS_PER_STATEMENT]
         values = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in columns] for obj in chunk]
         if unnest and len(chunk) > 1:  # ids come back in the rows' order, as bulk_create relies on too
-            sql, params = _unnest_sql(model, alias), [list(column) for column in zip(*values)]
+            sql, params = _unnest_sql(model, columns, alias, True), [list(column) for column in zip(*values)]
         else:
-            sql, params = _insert_sql(model, len(chunk), connection.vendor), [v for row in values for v in row]
+            sql, params = _insert_sql(model, len(chunk), alias), [v for row in values for v in row]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]
@@ -75,16 +75,6 @@ def rows_insert(objs: list[models.Model]) -> list[models.Model]:
             obj.pk = pk
             obj._state.adding, obj._state.db = False, alias
     return objs
-
-
-@lru_cache(maxsize=256)
-def _values_plan(model, names: tuple[str, ...], alias: str) -> tuple[str, tuple]:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    fields = tuple(model._meta.get_field(name) for name in names)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"SELECT * FROM UNNEST({arrays})"), fields
 
 
 def values_insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
@@ -99,11 +89,11 @@ def values_insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])
         return
-    sql, fields = _values_plan(model, tuple(names), alias)
+    fields = tuple(model._meta.get_field(name) for name in names)
     columns = [[f.get_db_prep_save(value, connection) for value in column]
                for f, column in zip(fields, zip(*rows), strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
+        cursor.execute(_unnest_sql(model, fields, alias, False), columns)
 
 
 def row_insert_unless_conflict(obj: models.Model) -> bool:
@@ -124,7 +114,7 @@ def row_insert_unless_conflict(obj: models.Model) -> bool:
         return True
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _insert_columns(model)]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, 1, connection.vendor, True), params)
+        cursor.execute(_insert_sql(model, 1, alias, True), params)
         row = cursor.fetchone()
     if row is None:
         return False
