@@ -83,7 +83,7 @@ def customer_lock_and_label_names(*, org, customer_id: int) -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(_lock_and_labels_sql(), [org.pk, customer_id])
+        cursor.execute(_lock_and_labels_sql(), [org.pk, customer_id, org.pk])
         row = cursor.fetchone()
     return list(row[0]) if row is not None else []
 
@@ -100,7 +100,8 @@ def _lock_and_labels_sql() -> str:
             f"ON {labels}.{q('id')} = {links}.{q('label_id')} WHERE {links}.{q('org_id')} = %s "
             f"AND {links}.{q('customer_id')} = {customers}.{q('id')} AND {links}.{q('is_active')} "
             f"AND {labels}.{q('is_active')} ORDER BY LOWER({labels}.{q('name')}), {links}.{q('id')} "
-            f"LIMIT {LABEL_LIST_MAX}) FROM {customers} WHERE {customers}.{q('id')} = %s FOR UPDATE OF {customers}")
+            f"LIMIT {LABEL_LIST_MAX}) FROM {customers} WHERE {customers}.{q('id')} = %s AND {customers}.{q('org_id')} = %s "
+            f"FOR UPDATE OF {customers}")
 
 
 def label_search_customer_ids(*, org, q: str) -> QuerySet:

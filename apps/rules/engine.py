@@ -53,7 +53,8 @@ class CapUsage:
 
         if rule.pk is None:
             return ZERO
-        return rule_customer_awarded(rule_id=rule.pk, customer_id=customer_id, since=since, until=until)
+        return rule_customer_awarded(org_id=rule.org_id, rule_id=rule.pk, customer_id=customer_id, since=since,
+                                     until=until)
 
     def budget_used(self, *, rule) -> Decimal:
         from .selectors import rule_budget_used

@@ -58,14 +58,14 @@ def rules_by_ids(*, org, rule_ids: list[int]) -> list[Rule]:
                 .order_by("priority", "id"))
 
 
-def rule_customer_awarded(*, rule_id: int, customer_id: int, since: datetime | None,
+def rule_customer_awarded(*, org_id: int, rule_id: int, customer_id: int, since: datetime | None,
                           until: datetime | None) -> Decimal:
     """Points the rule awarded the customer for events in [since, until) (all time when both are None)."""
     window = (rule_id, since, until)
-    return rules_customer_awarded(customer_id=customer_id, windows=[window])[window]
+    return rules_customer_awarded(org_id=org_id, customer_id=customer_id, windows=[window])[window]
 
 
-def rules_customer_awarded(*, customer_id: int, windows: list[tuple[int, datetime | None, datetime | None]]
+def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple[int, datetime | None, datetime | None]]
                             ) -> dict[tuple[int, datetime | None, datetime | None], Decimal]:
     """rule_customer_awarded for several (rule id, since, until) windows in one statement, keyed by the window.
 
@@ -88,9 +88,10 @@ def rules_customer_awarded(*, customer_id: int, windows: list[tuple[int, datetim
             params.append(connection.ops.adapt_datetimefield_value(until))
         sums.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN {points} ELSE 0 END)")
     rule_ids = sorted({window[0] for window in windows})
-    params += [customer_id, *rule_ids]
+    params += [org_id, customer_id, *rule_ids]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sums)} FROM {table} WHERE {quote('customer_id')} = %s "
+        cursor.execute(f"SELECT {', '.join(sums)} FROM {table} WHERE {quote('org_id')} = %s "
+                       f"AND {quote('customer_id')} = %s "
                        f"AND {quote('rule_id')} IN ({', '.join(['%s'] * len(rule_ids))})", params)
         totals = cursor.fetchone()
     return {window: Decimal(str(total)) if total is not None else ZERO for window, total in zip(windows, totals)}

@@ -40,7 +40,7 @@ def _customer_used(*, run: ApplyRun, rule_id: int, cap: dict) -> Decimal:
     from ..selectors import rule_customer_awarded
 
     since, until = cap.get("since"), cap.get("until")
-    return rule_customer_awarded(rule_id=rule_id, customer_id=run.context.customer.pk,
+    return rule_customer_awarded(org_id=run.org.pk, rule_id=rule_id, customer_id=run.context.customer.pk,
                                  since=datetime.fromisoformat(since) if since else None,
                                  until=datetime.fromisoformat(until) if until else None)
 

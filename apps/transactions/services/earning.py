@@ -100,7 +100,7 @@ def bill_evaluate(*, bill: Bill, lines: list[BillLine], tenders, customer, progr
         from apps.rules.selectors import rules_customer_awarded
 
         usage = PrefetchedCapUsage(rules_customer_awarded(
-            customer_id=customer.pk, windows=customer_cap_windows(context, prep.capped_rules)))
+            org_id=bill.org_id, customer_id=customer.pk, windows=customer_cap_windows(context, prep.capped_rules)))
     evaluation = rules_evaluate(context, rules=rules, usage=usage)
     return context, evaluation, split_for_lines(evaluation, lines)
 
