@@ -11,6 +11,8 @@ from datetime import datetime, time
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
+from apps.core.api.serializers import boolean_value, char_value, decimal_value, fast_field, leaf, own_validation
+
 
 class BlankNullMixin:
     def validate_empty_values(self, data):
@@ -92,3 +94,27 @@ class LooseBooleanField(serializers.BooleanField):
         if data in ("", None):
             return False
         return super().to_internal_value(data)
+
+
+# Fast-path converters (apps.core.api.serializers): each repeats its field's leniency in front of DRF's own rules.
+
+@fast_field(MoneyField, QtyField)
+def _money_fast(field):
+    decimal = decimal_value(field)
+    return leaf(field, lambda raw: None if type(raw) is str and not raw.strip() else decimal(raw))
+
+
+@fast_field(TextField)
+def _text_fast(field):
+    char = char_value(field)
+    sent = leaf(field, lambda raw: char("true" if raw else "false") if type(raw) is bool else char(raw))
+    return lambda raw: "" if raw is None else sent(raw)
+
+
+@fast_field(LooseBooleanField)
+def _loose_boolean_fast(field):
+    boolean = boolean_value(field)
+    return leaf(field, lambda raw: False if type(raw) is str and raw == "" else boolean(raw))
+
+
+fast_field(LenientDateTimeField)(own_validation)
