@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 ZERO = Decimal("0")
+_LOGGED_AWARD_PARAMS = frozenset(("basis", "rate", "rateSource", "uncapped", "cappedBy"))
 
 
 @dataclass
@@ -59,14 +60,13 @@ class PlannedEffect:
     index: int = 0  # position among the rule's planned effects (part of the idempotency key)
 
     def log_item(self) -> dict:
-        item = {"type": self.effect_type}
-        if self.effect_type == "award_points":
-            item.update(points=str(self.points), billPoints=str(self.bill_points),
-                        linePoints={str(k): str(v) for k, v in sorted(self.line_points.items())})
-            item.update({k: v for k, v in self.params.items() if k in ("basis", "rate", "rateSource", "uncapped",
-                                                                        "cappedBy")})
-        else:
-            item.update(self.params)
+        if self.effect_type != "award_points":
+            return {"type": self.effect_type, **self.params}
+        item = {"type": self.effect_type, "points": str(self.points), "billPoints": str(self.bill_points),
+                "linePoints": {str(k): str(v) for k, v in sorted(self.line_points.items())}}
+        for key, value in self.params.items():  # in the params' order
+            if key in _LOGGED_AWARD_PARAMS:
+                item[key] = value
         return item
 
 

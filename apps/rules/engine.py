@@ -3,8 +3,10 @@
 Per event: the candidate rules come from one indexed query (org, event type, RUNNING, programme; stores and zones
 prefetched); cheap filters (validity window, days of week, store or zone, audience) run before any expression; the
 CEL activation is built once, only if some rule still needs its condition; compiled conditions are cached per
-condition text (so per rule version). Rules run in ascending priority. Caps apply per rule, in this order of
-strictness: the per-bill cap, the customer's cap over the period the event falls in, the rule's budget.
+condition text (so per rule version); what a rule's own fields give on their own (casefolded audiences, its award
+params as Decimals and name sets) is kept on the rule object (effects.base.rule_memo). Rules run in ascending
+priority. Caps apply per rule, in this order of strictness: the per-bill cap, the customer's cap over the period the
+event falls in, the rule's budget.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from . import hooks
 from .choices import CapPeriod, TierCrossing, Weekday
 from .contexts import ZERO, EventContext, Evaluation, PlannedEffect
 from .effects import PlanContext, effect_for
+from .effects.base import rule_memo
 from .effects.points import allocate, award_shrink, quantum_for
 from .expressions import activation_build, condition_names, condition_run
 
@@ -155,6 +158,14 @@ def _related_ids(rule, name: str) -> frozenset[int]:
     return cache[name]
 
 
+def _casefolded(names) -> frozenset[str]:
+    return frozenset(name.casefold() for name in names)
+
+
+def _casefolded_text(values) -> frozenset[str]:
+    return frozenset(str(value).casefold() for value in values)
+
+
 def _filter_reason(rule, facts: _Facts) -> str:
     """Why the rule does not apply to this event before its condition runs ("" when it does)."""
     when, context = facts.when, facts.context
@@ -174,12 +185,12 @@ def _filter_reason(rule, facts: _Facts) -> str:
     if rule.audience_labels:
         if context.customer is None:
             return "no customer (the audience is by label)"
-        if not {name.casefold() for name in rule.audience_labels} & facts.labels:
+        if not rule_memo(rule, "audience_labels", rule.audience_labels, _casefolded) & facts.labels:
             return f"customer has none of the labels {', '.join(rule.audience_labels)}"
     if rule.audience_tiers:
         tier = context.tier or {}
         keys = {str(tier.get("name") or "").casefold(), str(tier.get("number") or "")} - {""}
-        if not keys & {str(t).casefold() for t in rule.audience_tiers}:
+        if not keys & rule_memo(rule, "audience_tiers", rule.audience_tiers, _casefolded_text):
             return f"customer's tier {tier.get('name') or 'none'} is not targeted"
     return ""
 
@@ -203,12 +214,13 @@ def _plan_rule(rule, ctx: PlanContext, entry: dict) -> list[PlannedEffect]:
 def _caps_apply(rule, awards: list[PlannedEffect], ctx: PlanContext, facts: _Facts, usage: CapUsage,
                 entry: dict) -> None:
     """Lower the rule's awards to its caps (consumed in effect order) and note the caps for effects_apply."""
-    if not awards:
-        return
+    customer = facts.context.customer
+    if not awards or not (rule.max_points_per_bill or rule.budget_points
+                          or (rule.max_points_per_customer and customer is not None)):
+        return  # no cap applies (most rules): nothing to note or lower
     limits, caps = [], {}
     if rule.max_points_per_bill:
         limits.append((rule.max_points_per_bill, "bill"))
-    customer = facts.context.customer
     if rule.max_points_per_customer and customer is not None:
         since, until = period_bounds(facts.local, rule.customer_cap_period)
         used = usage.customer_awarded(rule=rule, customer_id=customer.pk, since=since, until=until)

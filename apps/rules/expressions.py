@@ -18,6 +18,7 @@ and arithmetic. Maps marked {...} hold whatever the bill or event carried: test 
 from __future__ import annotations
 
 import logging
+import operator
 import re
 import threading
 from collections import OrderedDict
@@ -187,7 +188,9 @@ class CompiledCondition:
     """A condition transpiled by celpy's CompiledRunner, with its own namespace to run in.
 
     celpy's generated code builds every integer literal anew on each run, and IntType's constructor is slow (it
-    wraps a range check in a new function each time), so integer literals are built once here instead.
+    wraps a range check in a new function each time), so integer literals are built once here instead. Likewise its
+    comparison operators (bool_ge is `boolean(operator.ge)(a, b)`: a new wrapped function per comparison) and size()
+    (an IntType of the length) are replaced by the very functions they build, made once per process.
     """
 
     runner: celpy.Runner
@@ -203,6 +206,18 @@ def cel_int(value: int) -> celtypes.IntType:
     return int.__new__(celtypes.IntType, value)
 
 
+def _function_size(container):
+    """celpy.evaluation.function_size: IntType(0) for null, else IntType(len(container)) (a length always fits)."""
+    if container is None:
+        return cel_int(0)
+    return cel_int(len(container))
+
+
+_PREBUILT = {f"bool_{name}": celpy.evaluation.boolean(getattr(operator, name))
+             for name in ("lt", "le", "gt", "ge", "eq", "ne")} | {"function_size": _function_size}
+_PREBUILT_CALL = re.compile(rf"celpy\.evaluation\.({'|'.join(_PREBUILT)})\(")
+
+
 def _compiled(text: str, runner: celpy.Runner) -> CompiledCondition:
     source, constants = runner.tp.source_text, {}
     if "IntType" not in text:  # never rewrite inside a string literal that happens to spell it
@@ -212,6 +227,9 @@ def _compiled(text: str, runner: celpy.Runner) -> CompiledCondition:
             constants[name] = celtypes.IntType(value)
             return name
         source = _INT_LITERAL.sub(hoist, source)
+    if not any(name in text for name in _PREBUILT):  # the same care for string literals
+        source = _PREBUILT_CALL.sub(lambda match: f"_cel_{match.group(1)}(", source)
+        constants.update({f"_cel_{name}": function for name, function in _PREBUILT.items()})
     namespace = {**celpy.evaluation.result.__globals__, **constants}
     return CompiledCondition(runner=runner, code=compile(source, "<cel condition>", "exec"), namespace=namespace)
 
@@ -343,16 +361,56 @@ def condition_run(text: str, activation: PreparedActivation) -> ConditionResult:
     return ConditionResult(bool(value))
 
 
+# -- Python values to CEL values ------------------------------------------------------------------------------------
+# The activation is rebuilt for every bill, so conversion is on the hot path. celpy's constructors (StringType(),
+# DoubleType(), BoolType(), MapType()) re-check their argument's type before doing what the base type's constructor
+# does; for a value whose exact type is already known the base constructor gives the same object, at a fraction of
+# the cost. MapType.__init__ copies the items in one by one in Python: filling the dict directly gives the same map.
+def _cel_string(value: str) -> celtypes.StringType:
+    return str.__new__(celtypes.StringType, value)
+
+
 def _cel_number(value) -> celtypes.DoubleType:
-    return celtypes.DoubleType(float(value))
+    return float.__new__(celtypes.DoubleType, float(value))
+
+
+def _cel_bool(value: bool) -> celtypes.BoolType:
+    return int.__new__(celtypes.BoolType, value)
 
 
 def _cel_integer(value: int):
     return cel_int(value) if -(2**63) <= value < 2**63 else celtypes.IntType(value)
 
 
-_CONVERT = {str: celtypes.StringType, Decimal: _cel_number, float: _cel_number, int: _cel_integer,
-            bool: celtypes.BoolType}
+_CONVERT = {str: _cel_string, Decimal: _cel_number, float: _cel_number, int: _cel_integer, bool: _cel_bool}
+
+
+def _schema_keys(schema, found: set) -> set:
+    if isinstance(schema, dict):
+        for name, inner in schema.items():
+            found.add(name)
+            _schema_keys(inner, found)
+    elif isinstance(schema, tuple):
+        _schema_keys(schema[1], found)
+    return found
+
+
+# Map keys are immutable strings: the schema's field names are converted once per process and shared by every map.
+# Other keys (extended fields, event payloads) are the caller's data and are converted each time, so this stays small.
+_KEYS: dict[str, celtypes.StringType] = {name: celtypes.StringType(name) for name in _schema_keys(SCHEMA, set())}
+
+
+def _cel_map(value: dict) -> celtypes.MapType:
+    """MapType({StringType(str(k)): to_cel(v)}), filled directly (see above)."""
+    cel = dict.__new__(celtypes.MapType)
+    keys, convert_of = _KEYS, _CONVERT
+    for key, item in value.items():
+        name = keys.get(key) if type(key) is str else None
+        if name is None:
+            name = celtypes.StringType(str(key))
+        convert = convert_of.get(type(item))
+        cel[name] = convert(item) if convert is not None else to_cel(item)
+    return cel
 
 
 def to_cel(value):
@@ -363,7 +421,7 @@ def to_cel(value):
     if value is None:
         return None
     if isinstance(value, dict):
-        return celtypes.MapType({celtypes.StringType(str(k)): to_cel(v) for k, v in value.items()})
+        return _cel_map(value)
     if isinstance(value, list | tuple):
         return celtypes.ListType([to_cel(v) for v in value])
     if isinstance(value, bool):

@@ -5,6 +5,7 @@ A new effect (issue a coupon, grant a badge) is a new class decorated with @effe
 """
 from __future__ import annotations
 
+import copy
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -198,6 +199,36 @@ def effects_clean(effects, *, org) -> list[dict]:
     return cleaned
 
 
+MEMO_LIMIT = 64  # entries per rule object: a rule edited in place again and again cannot grow its memo for ever
+
+
+def rule_memo(rule, key, source, build):
+    """build(source), worked out once per rule object and reused while `source` is unchanged.
+
+    Running rules are loaded once per process and shared by every bill until one of the org's rules changes, when
+    they are loaded again as new objects (selectors.rules_for_event, apps.core.orgcache). What is derived from a
+    rule's own stored fields alone (casefolded names, Decimals of stored strings) is therefore kept on the rule
+    object rather than recomputed per bill: one rule object belongs to one org, so no entry is ever shared between
+    orgs, and a new rule version is a new object with an empty memo. A value is served only while `source` is the
+    very object it was built from and still equal to a copy taken then, so a rule changed in place (a simulation or a
+    test editing the object it evaluates) is never served a stale value.
+    """
+    attributes = getattr(rule, "__dict__", None)
+    if attributes is None:
+        return build(source)
+    memo = attributes.get("_rule_memo")
+    if memo is None:
+        memo = attributes["_rule_memo"] = {}
+    hit = memo.get(key)
+    if hit is not None and hit[0] is source and hit[1] == source:
+        return hit[2]
+    value = build(source)
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = (source, copy.deepcopy(source), value)
+    return value
+
+
 @dataclass
 class PlanContext:
     """What every effect's plan step reads, computed once per evaluation."""
@@ -206,6 +237,8 @@ class PlanContext:
     quantum: Decimal  # smallest points step of the programme
     round: object  # Callable[[Decimal], Decimal]: the programme's rounding (apps.points.services.points_round)
     planned_points: Decimal = Decimal("0")  # running total of the evaluation so far
+    # values an effect derives from the event alone, kept for the evaluation's other rules (keys are the effect's)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def customer(self):
