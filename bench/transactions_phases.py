@@ -37,11 +37,10 @@ PHASES = [
     ("apps.transactions.services.bills", "bill_plan", "plan: context, cap sums, rules, log"),
     ("apps.transactions.services.earning", "rules_evaluate", "  rules engine (20 rules)"),
     ("apps.rules.engine", "activation_build", "    CEL activation"),
-    ("apps.transactions.services.bills", "row_insert_unless_conflict", "bill insert"),
-    ("apps.transactions.services.bills", "rows_insert", "lines and tenders insert"),
+    ("apps.transactions.services.bills", "family_insert_unless_conflict", "bill, lines and tenders insert"),
     ("apps.transactions.services.bills", "bill_award", "award: ledger credit and award rows"),
-    ("apps.rules.effects.apply_points", "_credit", "  ledger credit (lock, entry, lot, account)"),
-    ("apps.rules.effects.apply_points", "values_insert", "  award rows insert"),
+    ("apps.rules.effects.apply_points", "_credit", "  ledger credit (account lock; its writes join the batch)"),
+    ("apps.core.rows", "WriteBatch.run", "  entry, lot, account totals and award rows (one statement)"),
     ("apps.transactions.api.v2.shapes", "add_response", "response shape"),
 ]
 

@@ -9,10 +9,14 @@ are written; the models these serve have no save() overrides and no save signals
 """
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models.fields import AutoFieldMixin
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.fields import (AutoFieldMixin, BooleanField, CharField, DateField, DateTimeField, DecimalField,
+                                     Field, IntegerField, TextField)
 
 MAX_ROWS_PER_STATEMENT = 500
 
@@ -45,6 +49,91 @@ def _unnest_sql(model, fields: tuple, alias: str, returning: bool) -> str:
     return f"{sql} RETURNING {quote(model._meta.pk.column)}" if returning else sql
 
 
+# -- values as the ORM writes them ------------------------------------------------------------------------------
+# get_db_prep_save runs four or five methods per value (prep, to_python, the backend's adaptation). On PostgreSQL,
+# for the field classes below and the plain value types they are given, those methods hand the value back as it
+# is (integers: wrapped in psycopg's sized int, as adapt_integerfield_value does). A converter takes that shortcut
+# only for those exact types, and only where the field's class runs the very methods named here (a subclass that
+# overrides any of them, or any other value, goes through get_db_prep_save). tests/core/test_rows.py compares the
+# two for every column of the hot models.
+_NONE = type(None)
+_SAME_FOR = (  # (field class, the methods its values pass through, the value types that come out unchanged)
+    (CharField, (Field.get_db_prep_save, Field.get_db_prep_value, CharField.get_prep_value, CharField.to_python),
+     (str, _NONE)),
+    (TextField, (Field.get_db_prep_save, Field.get_db_prep_value, TextField.get_prep_value, TextField.to_python),
+     (str, _NONE)),
+    (BooleanField, (Field.get_db_prep_save, Field.get_db_prep_value, BooleanField.get_prep_value,
+                    BooleanField.to_python), (bool, _NONE)),
+    (DateField, (Field.get_db_prep_save, DateField.get_db_prep_value, DateField.get_prep_value, DateField.to_python),
+     (date, _NONE)),
+)
+
+
+def _methods(field) -> tuple:
+    cls = type(field)
+    return cls.get_db_prep_save, cls.get_db_prep_value, cls.get_prep_value, cls.to_python
+
+
+def _converter(field, connection):
+    """value -> what field.get_db_prep_save(value, connection) gives, with the shortcut described above."""
+    slow = field.get_db_prep_save
+
+    def convert(value):
+        return slow(value, connection)
+
+    if connection.vendor != "postgresql":
+        return convert
+    methods = _methods(field)
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        if (type(field).get_db_prep_save is models.ForeignKey.get_db_prep_save and isinstance(target, AutoFieldMixin)
+                and _methods(target)[:3] == (Field.get_db_prep_save, AutoFieldMixin.get_db_prep_value,
+                                             IntegerField.get_prep_value)
+                and type(connection.ops).validate_autopk_value is BaseDatabaseOperations.validate_autopk_value):
+            return lambda value: value if type(value) is int or value is None else convert(value)
+        return convert
+    if isinstance(field, IntegerField) and not isinstance(field, AutoFieldMixin) and methods[:3] == (
+            Field.get_db_prep_save, IntegerField.get_db_prep_value, IntegerField.get_prep_value):
+        sized, internal = connection.ops.adapt_integerfield_value, field.get_internal_type()
+        return lambda value: sized(value, internal) if type(value) is int else convert(value)
+    if type(field) is DecimalField or methods == (Field.get_db_prep_save, DecimalField.get_db_prep_value,
+                                                  DecimalField.get_prep_value, DecimalField.to_python):
+        if type(connection.ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return lambda value: value if (type(value) is Decimal and value.is_finite()) or value is None \
+                else convert(value)
+        return convert
+    if methods == (Field.get_db_prep_save, DateTimeField.get_db_prep_value, DateTimeField.get_prep_value,
+                   DateTimeField.to_python):
+        return lambda value: value if value is None or (type(value) is datetime and value.utcoffset() is not None) \
+            else convert(value)
+    for cls, expected, types in _SAME_FOR:
+        if isinstance(field, cls) and methods == expected:
+            return lambda value: value if type(value) in types else convert(value)
+    return convert
+
+
+def _reader(field):
+    """obj, add -> field.pre_save(obj, add): a plain attribute read where pre_save is only that."""
+    pre_save = type(field).pre_save
+    if pre_save is Field.pre_save or (pre_save in (DateField.pre_save, DateTimeField.pre_save)
+                                      and not field.auto_now and not field.auto_now_add):
+        attname = field.attname
+        return lambda obj, add: getattr(obj, attname)
+    return field.pre_save
+
+
+@lru_cache(maxsize=1024)
+def _preparers(model, fields: tuple, alias: str) -> tuple:
+    """(read, convert) per field: pre_save and get_db_prep_save, as the ORM applies them on save()."""
+    connection = connections[alias]
+    return tuple((_reader(f), _converter(f, connection)) for f in fields)
+
+
+def values_of(obj, fields: tuple, alias: str, add: bool) -> list:
+    """The database values of these fields of obj, as save() would write them."""
+    return [convert(read(obj, add)) for read, convert in _preparers(type(obj), fields, alias)]
+
+
 def rows_insert(objs: list[models.Model]) -> list[models.Model]:
     """INSERT unsaved instances of one model (RETURNING their ids, set on them); no signals, no save().
 
@@ -63,7 +152,7 @@ def rows_insert(objs: list[models.Model]) -> list[models.Model]:
     unnest = connection.vendor == "postgresql"
     for start in range(0, len(objs), MAX_ROWS_PER_STATEMENT):
         chunk = objs[start:start + MAX_ROWS_PER_STATEMENT]
-        values = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in columns] for obj in chunk]
+        values = [values_of(obj, columns, alias, True) for obj in chunk]
         if unnest and len(chunk) > 1:  # ids come back in the rows' order, as bulk_create relies on too
             sql, params = _unnest_sql(model, columns, alias, True), [list(column) for column in zip(*values)]
         else:
@@ -90,8 +179,9 @@ def values_insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
         model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])
         return
     fields = tuple(model._meta.get_field(name) for name in names)
-    columns = [[f.get_db_prep_save(value, connection) for value in column]
-               for f, column in zip(fields, zip(*rows), strict=True)]
+    preparers = _preparers(model, fields, alias)
+    columns = [[convert(value) for value in column]
+               for (_, convert), column in zip(preparers, zip(*rows), strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(_unnest_sql(model, fields, alias, False), columns)
 
@@ -112,7 +202,7 @@ def row_insert_unless_conflict(obj: models.Model) -> bool:
             obj.pk = None
             return False
         return True
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _insert_columns(model)]
+    params = values_of(obj, _insert_columns(model), alias, True)
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(model, 1, alias, True), params)
         row = cursor.fetchone()
@@ -120,6 +210,103 @@ def row_insert_unless_conflict(obj: models.Model) -> bool:
         return False
     obj.pk = row[0]
     obj._state.adding, obj._state.db = False, alias
+    return True
+
+
+def _link_to(child_model, parent_model) -> models.ForeignKey:
+    links = [f for f in child_model._meta.concrete_fields if f.is_relation and f.related_model is parent_model]
+    if len(links) != 1:
+        raise ValueError(f"{child_model.__name__} needs exactly one foreign key to {parent_model.__name__}")
+    return links[0]
+
+
+@lru_cache(maxsize=256)
+def _family_sql(parent_model, child_models: tuple, alias: str) -> str:
+    """One statement: the parent row (unless it conflicts), then each child model's rows from one array per column,
+    their link to the parent taken from the parent's RETURNING; answers the parent's id (NULL on a conflict) and
+    each child model's ids in insert order (a sequence hands them out in the rows' order)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    columns = _insert_columns(parent_model)
+    parent_pk = quote(parent_model._meta.pk.column)
+    ctes = [f"p AS (INSERT INTO {quote(parent_model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING {parent_pk})"]
+    answers = [f"(SELECT {parent_pk} FROM p)"]
+    for n, model in enumerate(child_models):
+        link = _link_to(model, parent_model)
+        fields = [f for f in _insert_columns(model) if f is not link]
+        names = [f"c{i}" for i in range(len(fields))]
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        chosen = ", ".join(f"p.{parent_pk}" if f is link else f"u.c{fields.index(f)}" for f in _insert_columns(model))
+        pk = quote(model._meta.pk.column)
+        ctes.append(f"k{n} AS (INSERT INTO {quote(model._meta.db_table)} "
+                    f"({', '.join(quote(f.column) for f in _insert_columns(model))}) SELECT {chosen} FROM p, "
+                    f"UNNEST({arrays}) WITH ORDINALITY AS u({', '.join(names)}, n) ORDER BY u.n RETURNING {pk})")
+        answers.append(f"ARRAY(SELECT {pk} FROM k{n} ORDER BY {pk})")
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(answers)}"
+
+
+@lru_cache(maxsize=256)
+def _relations(model) -> tuple:
+    return tuple(f for f in model._meta.concrete_fields if f.is_relation)
+
+
+def _related_check(obj: models.Model, skip: tuple = ()) -> None:
+    """Model._prepare_related_fields_for_save for the foreign keys not in `skip` (Django's own takes a list of
+    fields but compares every column with it)."""
+    for field in _relations(type(obj)):
+        if field in skip or not field.is_cached(obj):
+            continue
+        related = field.get_cached_value(obj)
+        if not related:
+            continue
+        if related.pk is None:
+            raise ValueError(f"family_insert_unless_conflict() prohibited to prevent data loss due to unsaved related "
+                             f"object '{field.name}'.")
+        if getattr(obj, field.attname) in field.empty_values:
+            setattr(obj, field.name, related)  # saved since it was assigned
+        if getattr(related, field.target_field.attname) != getattr(obj, field.attname):
+            field.delete_cached_value(obj)  # the id was changed after the object was assigned
+
+
+def family_insert_unless_conflict(parent: models.Model, *children: list[models.Model]) -> bool:
+    """INSERT an unsaved parent unless it breaks a unique constraint (see row_insert_unless_conflict), and with it
+    each list of unsaved children that point at it (one list per child model): on PostgreSQL as one statement.
+    True when inserted (every id set, the children's link to the parent too); False on a conflict, nothing written."""
+    model = type(parent)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    children = [rows for rows in children if rows]
+    if connection.vendor != "postgresql" or not children:
+        if not row_insert_unless_conflict(parent):
+            return False
+        for rows in children:
+            rows_insert(rows)
+        return True
+    parent._prepare_related_fields_for_save(operation_name="family_insert_unless_conflict")
+    params = values_of(parent, _insert_columns(model), alias, True)
+    for rows in children:
+        child_model = type(rows[0])
+        link = _link_to(child_model, model)
+        fields = tuple(f for f in _insert_columns(child_model) if f is not link)
+        for obj in rows:
+            if link.get_cached_value(obj, None) is not parent:
+                raise ValueError(f"{child_model.__name__} rows must point at the parent being inserted")
+            _related_check(obj, (link,))
+        params.extend(list(column) for column in zip(*(values_of(obj, fields, alias, True) for obj in rows)))
+    with connection.cursor() as cursor:
+        cursor.execute(_family_sql(model, tuple(type(rows[0]) for rows in children), alias), params)
+        parent_id, *child_ids = cursor.fetchone()
+    if parent_id is None:
+        return False
+    parent.pk = parent_id
+    parent._state.adding, parent._state.db = False, alias
+    for rows, ids in zip(children, child_ids, strict=True):
+        link = _link_to(type(rows[0]), model)
+        for obj, pk in zip(rows, ids, strict=True):
+            obj.pk = pk
+            setattr(obj, link.attname, parent_id)
+            obj._state.adding, obj._state.db = False, alias
     return True
 
 
@@ -134,9 +321,9 @@ def _update_sql(model, names: tuple[str, ...]) -> tuple[str, tuple]:
 def row_update(obj: models.Model, names: tuple[str, ...]) -> None:
     """UPDATE these fields of a saved instance (pre_save applies, so auto_now fields move); no signals, no save()."""
     model = type(obj)
-    connection = connections[router.db_for_write(model)]
     sql, fields = _update_sql(model, tuple(names))
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    connection = connections[router.db_for_write(model)]
+    params = values_of(obj, fields, connection.alias, False)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
 
@@ -200,3 +387,146 @@ def row_get(model, *, for_update: bool = False, **where) -> models.Model | None:
     keys = tuple(sorted(where))
     return row_query(model, _where_tail(model, keys, for_update, alias), [where[key] for key in keys],
                      for_write=for_update)
+
+
+# -- several writes as one statement --------------------------------------------------------------------------------
+class Ref:
+    """A value that stands for the id of an instance a WriteBatch inserts (known only once the batch has run)."""
+
+    __slots__ = ("step",)
+
+    def __init__(self, step: int):
+        self.step = step
+
+
+class WriteBatch:
+    """Writes gathered while the code that computes them runs, then sent together: on PostgreSQL as one statement
+    (one data-modifying WITH clause per write), elsewhere at once, one statement each, as rows_insert / row_update /
+    values_insert would.
+
+    An inserted instance gets its id when the batch runs; until then a later row can point at it, through a foreign
+    key holding the instance (a lot's credit entry) or a value given as batch.ref(instance). Values are taken when a
+    write is added, as the immediate helpers take them. Run it (run()) inside the transaction the writes belong to;
+    nothing may read the ids before. Each row is written once: a second update of one instance replaces the first.
+    """
+
+    def __init__(self, model_for_routing=None):
+        self.alias = router.db_for_write(model_for_routing) if model_for_routing else "default"
+        self.deferred = connections[self.alias].vendor == "postgresql"
+        self._steps: list[tuple] = []
+        self._pending: dict[int, int] = {}  # id(instance) -> its insert step
+
+    def ref(self, obj: models.Model):
+        """The instance's id, or a Ref to it while its insert waits in this batch."""
+        step = self._pending.get(id(obj))
+        return obj.pk if step is None else Ref(step)
+
+    def insert(self, obj: models.Model) -> models.Model:
+        if not self.deferred:
+            return rows_insert([obj])[0]
+        columns = _insert_columns(type(obj))
+        pending = {}
+        for field in _relations(type(obj)):
+            related = field.get_cached_value(obj, None) if field.is_cached(obj) else None
+            if related is not None and id(related) in self._pending:
+                pending[field] = Ref(self._pending[id(related)])
+        _related_check(obj, tuple(pending))
+        values = values_of(obj, columns, self.alias, True)
+        for index, field in enumerate(columns):
+            if field in pending:
+                values[index] = pending[field]
+        self._pending[id(obj)] = len(self._steps)
+        self._steps.append(("insert", obj, columns, values, pending))
+        return obj
+
+    def update(self, obj: models.Model, names: tuple[str, ...]) -> None:
+        if not self.deferred:
+            return row_update(obj, names)
+        for index, step in enumerate(self._steps):
+            if step[0] == "update" and step[1] is obj:
+                names = tuple(dict.fromkeys((*step[2], *names)))
+                self._steps[index] = ("skip",)
+        _, fields = _update_sql(type(obj), tuple(names))
+        self._steps.append(("update", obj, tuple(names), fields, values_of(obj, fields, self.alias, False)))
+        return None
+
+    def values(self, model, names: tuple[str, ...], rows: list[tuple]) -> None:
+        """values_insert's rows; a value may be a Ref (batch.ref) in any column."""
+        if not rows:
+            return
+        if not self.deferred:  # inserts ran at once: ref() gave ids, never Refs
+            return values_insert(model, names, rows)
+        fields = tuple(model._meta.get_field(name) for name in names)
+        converters = [convert for _, convert in _preparers(model, fields, self.alias)]
+        columns = [[v if isinstance(v, Ref) else convert(v) for v in column]
+                   for convert, column in zip(converters, zip(*rows), strict=True)]
+        self._steps.append(("values", model, fields, columns))
+        return None
+
+    def run(self) -> None:
+        steps = [step for step in self._steps if step[0] != "skip"]
+        self._steps, self._pending = [], {}
+        if not steps:
+            return
+        connection = connections[self.alias]
+        quote = connection.ops.quote_name
+        ctes, params, inserts = [], [], []
+        for n, step in enumerate(steps):
+            kind, target = step[0], step[1]
+            model = type(target) if kind in ("insert", "update") else target
+            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            if kind == "insert":
+                _, obj, columns, values, _ = step
+                slots = []
+                for value in values:
+                    if isinstance(value, Ref):
+                        slots.append(f"(SELECT {_pk_of(steps, value.step, quote)} FROM w{value.step})")
+                    else:
+                        slots.append("%s")
+                        params.append(value)
+                ctes.append(f"w{n} AS (INSERT INTO {table} ({', '.join(quote(f.column) for f in columns)}) "
+                            f"VALUES ({', '.join(slots)}) RETURNING {pk})")
+                inserts.append(n)
+            elif kind == "update":
+                _, obj, _, fields, values = step
+                ctes.append(f"w{n} AS (UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+                            f"WHERE {pk} = %s)")
+                params.extend([*values, obj.pk])
+            else:
+                _, _, fields, columns = step
+                arrays, chosen = [], []
+                for index, (field, column) in enumerate(zip(fields, columns, strict=True)):
+                    arrays.append(f"%s::{field.db_type(connection)}[]")
+                    refs = {v.step for v in column if isinstance(v, Ref)}
+                    if not refs:
+                        params.append(column)
+                        chosen.append(f"u.c{index}")
+                        continue
+                    # A column with Refs: one more array, of the insert steps whose ids the rows take (NULL where a
+                    # row has a value of its own).
+                    params.append([None if isinstance(v, Ref) else v for v in column])
+                    arrays.append("%s::int[]")
+                    params.append([v.step if isinstance(v, Ref) else None for v in column])
+                    cases = " ".join(f"WHEN {s} THEN (SELECT {_pk_of(steps, s, quote)} FROM w{s})" for s in sorted(refs))
+                    chosen.append(f"CASE u.s{index} {cases} ELSE u.c{index} END")
+                names = ", ".join(f"c{i}, s{i}" if any(isinstance(v, Ref) for v in column) else f"c{i}"
+                                  for i, column in enumerate(columns))
+                ctes.append(f"w{n} AS (INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
+                            f"SELECT {', '.join(chosen)} FROM UNNEST({', '.join(arrays)}) AS u({names}))")
+        answers = ", ".join(f"(SELECT {_pk_of(steps, n, quote)} FROM w{n})" for n in inserts) or "1"
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(ctes)} SELECT {answers}", params)
+            ids = cursor.fetchone() if inserts else ()
+        for n, pk_value in zip(inserts, ids, strict=True):
+            obj = steps[n][1]
+            obj.pk = pk_value
+            obj._state.adding, obj._state.db = False, self.alias
+        for n in inserts:
+            _, obj, _, _, refs = steps[n]
+            for field, ref in refs.items():
+                setattr(obj, field.attname, steps[ref.step][1].pk)
+
+
+def _pk_of(steps: list, step: int, quote) -> str:
+    """The primary key column of the row an insert step writes."""
+    return quote(type(steps[step][1])._meta.pk.column)

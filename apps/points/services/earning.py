@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.rows import WriteBatch
+
 from .. import errors
 from ..choices import DeficitPolicy, EntryKind, ExpiryPolicy, LotState, SourceType
 from ..models import LedgerEntry, LoyaltyProgram, PointsAccount, PointsLot
@@ -27,28 +29,35 @@ def _rolling_redate(account: PointsAccount, program: LoyaltyProgram, at: datetim
 def points_credit(*, org, customer, points: Decimal, program: LoyaltyProgram, source_type: str, source_ref: str = "",
                   reason: str = "", actor: Actor = SYSTEM, idempotency_key: str = "", earned_at: datetime | None = None,
                   expires_at: datetime | None = None, promised: bool | None = None, transferable: bool = True,
-                  kind: str = EntryKind.CREDIT, meta: dict | None = None, fresh: bool = False) -> LedgerEntry:
+                  kind: str = EntryKind.CREDIT, meta: dict | None = None, fresh: bool = False,
+                  batch: WriteBatch | None = None) -> LedgerEntry:
     """Credit points as a new lot: promised when the programme delays points (or promised=True), else available.
 
     Idempotent on idempotency_key: a retry returns the first entry and posts nothing. fresh=True says the key was
     derived from a row the caller created in its still-open transaction, so no entry can carry it yet: the lookup
     is skipped and the credit joins the caller's transaction without a savepoint (an error fails all of it).
+    A fresh credit may also hand its entry, lot and account totals to the caller's batch (apps.core.rows), which
+    the caller runs in that transaction: the entry's id is set then.
     """
     if points <= 0:
         raise errors.PointsInvalid(detail="must be greater than zero")
+    if batch is not None and not fresh:
+        raise ValueError("only a fresh credit can join a write batch")
     with transaction.atomic(savepoint=not fresh):
         return _credit(org=org, customer=customer, points=points, program=program, source_type=source_type,
                        source_ref=source_ref, reason=reason, actor=actor, idempotency_key=idempotency_key,
                        earned_at=earned_at, expires_at=expires_at, promised=promised, transferable=transferable,
-                       kind=kind, meta=meta, fresh=fresh)
+                       kind=kind, meta=meta, fresh=fresh, batch=batch)
 
 
 def _credit(*, org, customer, points, program, source_type, source_ref, reason, actor, idempotency_key, earned_at,
-            expires_at, promised, transferable, kind, meta, fresh) -> LedgerEntry:
+            expires_at, promised, transferable, kind, meta, fresh, batch) -> LedgerEntry:
     account = account_lock(org=org, customer=customer, program=program)
     if not fresh and (done := entry_replayed(org=org, idempotency_key=idempotency_key)):
         done.replayed = True  # callers that record their own rows beside the credit look for them again
         return done
+    if program.expiry_policy == ExpiryPolicy.ROLLING:
+        batch = None  # the re-dating below moves the new lot too: it must be written first
     now = timezone.now()
     at = earned_at or now
     is_promised = program.promised_delay_days > 0 if promised is None else promised
@@ -56,25 +65,25 @@ def _credit(*, org, customer, points, program, source_type, source_ref, reason, 
     if is_promised:
         entry = entry_post(account=account, kind=EntryKind.PROMISE, promised=points, source_type=source_type,
                            source_ref=source_ref, reason=reason, actor=actor, idempotency_key=idempotency_key,
-                           meta=meta, at=now)
+                           meta=meta, at=now, batch=batch)
         lot_create(account=account, entry=entry, amount=points, state=LotState.PROMISED, earned_at=at,
                    expires_at=expiry, transferable=transferable,
-                   available_from=at + timezone.timedelta(days=program.promised_delay_days))
+                   available_from=at + timezone.timedelta(days=program.promised_delay_days), batch=batch)
     else:
         into_lot = negative_payoff(account, points)
         entry = entry_post(account=account, kind=kind, available=points, source_type=source_type, source_ref=source_ref,
                            reason=reason, actor=actor, idempotency_key=idempotency_key,
                            meta={**(meta or {}), **({"negative_settled": str(points - into_lot)} if into_lot != points else {})},
-                           at=now)
+                           at=now, batch=batch)
         if into_lot > 0:
             lot_create(account=account, entry=entry, amount=into_lot, state=LotState.AVAILABLE, earned_at=at,
-                       expires_at=expiry, transferable=transferable)
+                       expires_at=expiry, transferable=transferable, batch=batch)
         if kind == EntryKind.ADJUST_CREDIT:
             account.adjusted += points
     if kind != EntryKind.ADJUST_CREDIT:
         account.lifetime_earned += points
     _rolling_redate(account, program, at)
-    account_save(account)
+    account_save(account, batch)
     return entry
 
 

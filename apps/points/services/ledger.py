@@ -17,7 +17,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from apps.core.orgcache import org_data
-from apps.core.rows import row_get, row_update, rows_insert
+from apps.core.rows import WriteBatch, row_get, row_update, rows_insert
 
 from .. import errors
 from ..choices import ActorType, DeficitPolicy, EntryKind, ExpiryPolicy, LotState, RoundingMode
@@ -184,10 +184,13 @@ def accounts_lock_pair(*, org, first_customer, second_customer, program) -> tupl
     return by_customer[first_customer.pk], by_customer[second_customer.pk]
 
 
-def account_save(account: PointsAccount) -> None:
+def account_save(account: PointsAccount, batch: WriteBatch | None = None) -> None:
     """Write the cached totals back. The caller holds the row lock, so read-modify-write here cannot lose updates."""
     account.updated_at = timezone.now()
-    row_update(account, ACCOUNT_TOTALS)
+    if batch is not None:
+        batch.update(account, ACCOUNT_TOTALS)
+    else:
+        row_update(account, ACCOUNT_TOTALS)
 
 
 # -- entries ------------------------------------------------------------------------------------------------------
@@ -200,8 +203,11 @@ def entry_replayed(*, org, idempotency_key: str) -> LedgerEntry | None:
 
 def entry_post(*, account: PointsAccount, kind: str, source_type: str, source_ref: str = "", available: Decimal = ZERO,
                promised: Decimal = ZERO, reason: str = "", actor: Actor = SYSTEM, idempotency_key: str = "",
-               reverses: LedgerEntry | None = None, meta: dict | None = None, at: datetime | None = None) -> LedgerEntry:
-    """Append one entry and move the cached balances with it (caller holds the lock and saves the account)."""
+               reverses: LedgerEntry | None = None, meta: dict | None = None, at: datetime | None = None,
+               batch: WriteBatch | None = None) -> LedgerEntry:
+    """Append one entry and move the cached balances with it (caller holds the lock and saves the account).
+
+    With a batch, the insert joins it (the entry's id is set when the batch runs)."""
     account.available += available
     account.promised += promised
     entry = LedgerEntry(
@@ -211,6 +217,8 @@ def entry_post(*, account: PointsAccount, kind: str, source_type: str, source_re
         idempotency_key=idempotency_key or "", reverses=reverses, meta=meta or {}, created_at=at or timezone.now(),
         store=actor.store, till=actor.till,
     )
+    if batch is not None:
+        return batch.insert(entry)
     rows_insert([entry])
     return entry
 
@@ -225,14 +233,16 @@ def next_expiry_note(account: PointsAccount, expires_at: datetime | None) -> Non
 
 
 def lot_create(*, account: PointsAccount, entry: LedgerEntry, amount: Decimal, state: str, earned_at: datetime,
-               expires_at: datetime | None, available_from: datetime | None = None, transferable: bool = True) -> PointsLot:
+               expires_at: datetime | None, available_from: datetime | None = None, transferable: bool = True,
+               batch: WriteBatch | None = None) -> PointsLot:
     if state == LotState.AVAILABLE and amount > 0:
         next_expiry_note(account, expires_at)
-    return rows_insert([PointsLot(
+    lot = PointsLot(
         org_id=account.org_id, account=account, credit_entry=entry, state=state, amount=amount, remaining=amount,
         earned_at=earned_at, expires_at=expires_at, available_from=available_from, source_type=entry.source_type,
         source_ref=entry.source_ref, is_transferable=transferable,
-    )])[0]
+    )
+    return batch.insert(lot) if batch is not None else rows_insert([lot])[0]
 
 
 def negative_payoff(account: PointsAccount, amount: Decimal) -> Decimal:

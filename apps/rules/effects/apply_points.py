@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
-from apps.core.rows import values_insert
+from apps.core.rows import WriteBatch, values_insert
 
 from ..contexts import ZERO, PlannedEffect
 from .base import ApplyRun
@@ -99,7 +99,7 @@ def _breakdown(effects: list[PlannedEffect]) -> list[dict]:
     return [{**item, "points": str(item["points"])} for item in by_rule.values()]
 
 
-def _credit(*, run: ApplyRun, effects: list[PlannedEffect], key: str):
+def _credit(*, run: ApplyRun, effects: list[PlannedEffect], key: str, batch: WriteBatch | None):
     from apps.points.services import points_credit
 
     expires_at, transferable = credit_terms(effects[0])
@@ -110,7 +110,7 @@ def _credit(*, run: ApplyRun, effects: list[PlannedEffect], key: str):
         program=run.context.program, source_type=run.source_type, source_ref=run.source_ref,
         reason=f"Rules: {names}"[:250], actor=run.actor, idempotency_key=key, earned_at=run.context.occurred_at,
         expires_at=datetime.fromisoformat(expires_at) if expires_at else None, transferable=transferable,
-        meta={"awards": breakdown}, fresh=run.fresh)
+        meta={"awards": breakdown}, fresh=run.fresh, batch=batch)
 
 
 def _credit_key(run: ApplyRun, group: int, groups: int, earlier: int) -> str:
@@ -157,8 +157,10 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
             groups.setdefault(credit_terms(effect), []).append((effect, key))
     if not groups:
         return results
+    # A fresh bill's credits and award rows go to the database together (one statement on PostgreSQL).
+    batch = WriteBatch() if run.fresh else None
     entries = {terms: _credit(run=run, effects=[e for e, _ in members],
-                              key=_credit_key(run, n, len(groups), earlier))
+                              key=_credit_key(run, n, len(groups), earlier), batch=batch)
                for n, (terms, members) in enumerate(groups.items(), start=1)}
     # A credit that replayed an entry under the account lock means a concurrent first call with these keys has
     # committed: look for its awards again. A fresh credit proves no such call did (it would own the entry's key).
@@ -171,10 +173,14 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
         return results
     context, now = run.context, timezone.now()
     # Every value is computed here and the keys were checked under the lock: no full_clean (a query per constraint).
-    values_insert(RuleAward, AWARD_COLUMNS, [
-        (run.org.pk, effect.rule_id, context.customer.pk, context.program.pk, effect.points, run.source_type,
-         run.source_ref, key, entries[terms].pk, context.occurred_at, now)
-        for terms, members in groups.items() for effect, key in members])
+    rows = [(run.org.pk, effect.rule_id, context.customer.pk, context.program.pk, effect.points, run.source_type,
+             run.source_ref, key, batch.ref(entries[terms]) if batch else entries[terms].pk, context.occurred_at, now)
+            for terms, members in groups.items() for effect, key in members]
+    if batch is not None:
+        batch.values(RuleAward, AWARD_COLUMNS, rows)
+        batch.run()
+    else:
+        values_insert(RuleAward, AWARD_COLUMNS, rows)
     budgeted: dict[int, list] = {}
     for members in groups.values():
         for effect, key in members:

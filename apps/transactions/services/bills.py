@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from apps.core.errors import DomainError
-from apps.core.rows import row_insert_unless_conflict, rows_insert
+from apps.core.rows import family_insert_unless_conflict
 from apps.organizations.selectors import org_config_flag
 from apps.points.errors import ProgramInvalid
 from apps.points.services import program_resolve
@@ -95,10 +95,8 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
         plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program, prep=prep)
     # The unique constraint on (org, store, number, date) where numbers are unique decides duplicates, also between
     # two tills sending the same bill at once: the later insert waits for the earlier and writes nothing.
-    if not row_insert_unless_conflict(bill):
+    if not family_insert_unless_conflict(bill, lines, tenders):
         raise errors.DuplicateBillNumber(field="billNumber")
-    rows_insert(lines)
-    rows_insert(tenders)
     result = BillResult(bill=bill, customer=customer, customer_registered=registered,
                         warnings=prepared.warnings + warnings)
     if data.type in (BillType.RETURN, BillType.NOT_INTERESTED_RETURN):

@@ -7,7 +7,7 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from apps.core.orgcache import org_data_local_clear
-from apps.core.rows import row_update, rows_insert
+from apps.core.rows import WriteBatch, family_insert_unless_conflict, row_update, rows_insert
 from apps.points.models import LedgerEntry, PointsAccount, PointsLot
 from apps.rules.models import RuleAward
 from apps.rules.services import rule_create
@@ -82,6 +82,67 @@ def test_rows_insert_writes_what_the_orm_reads_back(org, member, earn_rule, add_
     assert [(line.item_code, line.qty, line.amount) for line in lines] == [("RICE5", D(2), D(500)),
                                                                            ("DAL1", D(1), D(125))]
     assert sum(line.points for line in lines) + bill.bill_points == bill.points
+
+
+def test_family_insert_writes_the_bill_with_its_lines_and_tenders_in_one_statement(org, member, earn_rule, add_bill):
+    template = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
+    stored_lines = list(BillLine.objects.filter(bill=template))
+
+    def copy(number):
+        bill = Bill.objects.get(pk=template.pk)
+        bill.pk, bill._state.adding, bill.number = None, True, number
+        lines = [BillLine(org=org, bill=bill, position=i, item_code=f"C{i}", qty=D(i + 1), rate=D(10), value=D(10),
+                          amount=D(10 * (i + 1)), attributes={"i": i}) for i in range(4)]
+        tenders = [BillTender(org=org, bill=bill, mode="CASH", value=D(40), attributes={})]
+        return bill, lines, tenders
+
+    bill, lines, tenders = copy("H-2")
+    with CaptureQueriesContext(connection) as queries:
+        assert family_insert_unless_conflict(bill, lines, tenders) is True
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
+    assert bill.pk and all(line.bill_id == bill.pk and line.pk for line in lines) and tenders[0].bill_id == bill.pk
+    stored = list(BillLine.objects.filter(bill=bill).order_by("pk"))
+    assert [(line.pk, line.position, line.item_code, line.qty, line.attributes) for line in stored] == [
+        (line.pk, i, f"C{i}", D(i + 1), {"i": i}) for i, line in enumerate(lines)]
+    assert list(BillTender.objects.filter(bill=bill).values_list("pk", "value")) == [(tenders[0].pk, D(40))]
+    # the same number again (unique per store and date): nothing at all is written
+    again, again_lines, again_tenders = copy("H-2")
+    assert family_insert_unless_conflict(again, again_lines, again_tenders) is False
+    assert again.pk is None and all(line.pk is None for line in again_lines)
+    assert BillLine.objects.filter(bill__number="H-2").count() == 4
+    assert BillLine.objects.filter(bill=template).count() == len(stored_lines)
+
+
+def test_a_write_batch_links_rows_to_ids_it_only_learns_when_it_runs(org, member, earn_rule, add_bill):
+    bill = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
+    account = PointsAccount.objects.get(customer=member)
+    first = LedgerEntry.objects.filter(account=account).first()
+    batch = WriteBatch()
+    entries = [batch.insert(LedgerEntry(org=org, account=account, kind="CREDIT", available_delta=D(n), available_after=D(n),
+                                        promised_after=D(0), source_type="BILL", source_ref=f"X{n}", meta={"n": n}))
+               for n in (1, 2)]
+    lot = batch.insert(PointsLot(org=org, account=account, credit_entry=entries[1], state="AVAILABLE", amount=D(2),
+                                 remaining=D(2), earned_at=bill.billing_time, source_type="BILL", source_ref="X2"))
+    account.shortfall = D("0.5")
+    batch.update(account, ("shortfall",))
+    account.adjusted = D("0.25")
+    batch.update(account, ("adjusted", "updated_at"))  # one update of the row, with both changes
+    batch.values(RuleAward, ("org_id", "rule_id", "customer_id", "program_id", "points", "source_type", "source_ref",
+                             "idempotency_key", "ledger_entry_id", "awarded_at", "created_at"),
+                 [(org.pk, earn_rule.pk, member.pk, earn_rule.program_id, D(n), "BILL", f"X{n}", f"batch:{n}",
+                   batch.ref(entry), bill.billing_time, bill.billing_time) for n, entry in enumerate([*entries, first])])
+    deferred = connection.vendor == "postgresql"
+    assert (entries[0].pk is None) is deferred and (lot.pk is None) is deferred
+    with CaptureQueriesContext(connection) as queries:
+        batch.run()
+    assert len(queries) == (1 if deferred else 0)  # elsewhere each write ran when it was added
+    assert all(entry.pk and not entry._state.adding for entry in entries) and lot.credit_entry_id == entries[1].pk
+    assert PointsLot.objects.get(pk=lot.pk).credit_entry_id == entries[1].pk
+    stored = dict(RuleAward.objects.filter(idempotency_key__startswith="batch:").values_list("idempotency_key",
+                                                                                           "ledger_entry_id"))
+    assert stored == {"batch:0": entries[0].pk, "batch:1": entries[1].pk, "batch:2": first.pk}
+    account.refresh_from_db()
+    assert (account.shortfall, account.adjusted) == (D("0.5"), D("0.25"))
 
 
 def test_rows_insert_many_rows_and_row_update(org, member, earn_rule, add_bill):

@@ -1,0 +1,58 @@
+"""apps.core.rows: the shortcut converters give exactly what the fields' get_db_prep_save gives."""
+from __future__ import annotations
+
+import warnings
+from datetime import date, datetime, timezone as dt_timezone
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from apps.core.rows import _converter, _reader
+from apps.points.models import LedgerEntry, PointsAccount, PointsLot
+from apps.rules.models import RuleAward
+from apps.transactions.models import Bill, BillLine, BillTender
+
+HOT_MODELS = (Bill, BillLine, BillTender, LedgerEntry, PointsLot, PointsAccount, RuleAward)
+SAMPLES = (None, "", "abc", "12", " 7 ", 0, 5, -3, 2**40, True, False, Decimal("1.50"), Decimal("-0"), Decimal("1E+3"),
+           Decimal("NaN"), Decimal("Infinity"), 1.25, datetime(2026, 12, 5, 10, 30, tzinfo=dt_timezone.utc),
+           datetime(2026, 12, 5, 10, 30), date(2026, 12, 5), {}, {"a": [1, "b"]}, [1, 2])
+
+
+def _outcome(convert, value):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # naive datetimes warn on both paths
+        try:
+            result = convert(value)
+        except Exception as exc:  # noqa: BLE001 (both paths must fail the same way)
+            return "raised", type(exc)
+    if hasattr(result, "obj") and hasattr(result, "dumps"):  # psycopg's Jsonb wrapper: compare what it holds
+        return "json", result.obj
+    return type(result), result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", HOT_MODELS, ids=lambda m: m.__name__)
+def test_converters_match_get_db_prep_save_for_every_column(model):
+    for field in model._meta.concrete_fields:
+        fast = _converter(field, connection)
+        for value in SAMPLES:
+            expected = _outcome(lambda v: field.get_db_prep_save(v, connection), value)
+            assert _outcome(fast, value) == expected, (model.__name__, field.name, value)
+
+
+@pytest.mark.django_db
+def test_the_shortcut_is_taken_on_postgresql_for_plain_columns():
+    if connection.vendor != "postgresql":
+        pytest.skip("the shortcut is PostgreSQL's only")
+    fields = {f.name: f for f in BillLine._meta.concrete_fields}
+    for name in ("item_code", "qty", "bill", "returnable"):
+        convert = _converter(fields[name], connection)
+        assert convert.__name__ == "<lambda>", name  # not the plain get_db_prep_save wrapper
+    assert _converter(fields["attributes"], connection).__name__ == "convert"  # JSON: the field's own path
+
+
+def test_readers_use_pre_save_where_it_does_more_than_read():
+    fields = {f.name: f for f in Bill._meta.concrete_fields}
+    assert _reader(fields["updated_at"]) == fields["updated_at"].pre_save  # auto_now
+    assert _reader(fields["number"]).__name__ == "<lambda>"
