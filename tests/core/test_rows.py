@@ -56,3 +56,19 @@ def test_readers_use_pre_save_where_it_does_more_than_read():
     fields = {f.name: f for f in Bill._meta.concrete_fields}
     assert _reader(fields["updated_at"]) == fields["updated_at"].pre_save  # auto_now
     assert _reader(fields["number"]).__name__ == "<lambda>"
+
+
+@pytest.mark.django_db
+def test_statements_with_many_parameters_are_parsed_once():
+    """The bill path's multi-row statements carry more parameters than psycopg remembers by default (50)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's cache")
+    from psycopg import _queries
+
+    sql = "SELECT " + ", ".join(["%s::int"] * 90)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(range(90)))
+        before = _queries._query2pg_client.cache_info().hits
+        cursor.execute(sql, list(range(90)))
+        assert cursor.fetchone()[89] == 89
+    assert _queries._query2pg_client.cache_info().hits == before + 1
