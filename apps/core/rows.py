@@ -468,54 +468,32 @@ class WriteBatch:
         self._steps, self._pending = [], {}
         if not steps:
             return
-        connection = connections[self.alias]
-        quote = connection.ops.quote_name
-        ctes, params, inserts = [], [], []
-        for n, step in enumerate(steps):
-            kind, target = step[0], step[1]
-            model = type(target) if kind in ("insert", "update") else target
-            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-            if kind == "insert":
+        shape, params = [], []
+        for step in steps:
+            if step[0] == "insert":
                 _, obj, columns, values, _ = step
-                slots = []
-                for value in values:
-                    if isinstance(value, Ref):
-                        slots.append(f"(SELECT {_pk_of(steps, value.step, quote)} FROM w{value.step})")
-                    else:
-                        slots.append("%s")
-                        params.append(value)
-                ctes.append(f"w{n} AS (INSERT INTO {table} ({', '.join(quote(f.column) for f in columns)}) "
-                            f"VALUES ({', '.join(slots)}) RETURNING {pk})")
-                inserts.append(n)
-            elif kind == "update":
+                refs = tuple((index, value.step) for index, value in enumerate(values) if isinstance(value, Ref))
+                shape.append(("insert", type(obj), columns, refs))
+                params.extend(value for value in values if not isinstance(value, Ref))
+            elif step[0] == "update":
                 _, obj, _, fields, values = step
-                ctes.append(f"w{n} AS (UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-                            f"WHERE {pk} = %s)")
+                shape.append(("update", type(obj), fields))
                 params.extend([*values, obj.pk])
             else:
-                _, _, fields, columns = step
-                arrays, chosen = [], []
-                for index, (field, column) in enumerate(zip(fields, columns, strict=True)):
-                    arrays.append(f"%s::{field.db_type(connection)}[]")
-                    refs = {v.step for v in column if isinstance(v, Ref)}
-                    if not refs:
+                _, model, fields, columns = step
+                ref_steps = []
+                for column in columns:
+                    refs = frozenset(v.step for v in column if isinstance(v, Ref))
+                    ref_steps.append(refs)
+                    if refs:  # one more array: the insert steps whose ids the rows take (NULL: the row's own value)
+                        params.append([None if isinstance(v, Ref) else v for v in column])
+                        params.append([v.step if isinstance(v, Ref) else None for v in column])
+                    else:
                         params.append(column)
-                        chosen.append(f"u.c{index}")
-                        continue
-                    # A column with Refs: one more array, of the insert steps whose ids the rows take (NULL where a
-                    # row has a value of its own).
-                    params.append([None if isinstance(v, Ref) else v for v in column])
-                    arrays.append("%s::int[]")
-                    params.append([v.step if isinstance(v, Ref) else None for v in column])
-                    cases = " ".join(f"WHEN {s} THEN (SELECT {_pk_of(steps, s, quote)} FROM w{s})" for s in sorted(refs))
-                    chosen.append(f"CASE u.s{index} {cases} ELSE u.c{index} END")
-                names = ", ".join(f"c{i}, s{i}" if any(isinstance(v, Ref) for v in column) else f"c{i}"
-                                  for i, column in enumerate(columns))
-                ctes.append(f"w{n} AS (INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
-                            f"SELECT {', '.join(chosen)} FROM UNNEST({', '.join(arrays)}) AS u({names}))")
-        answers = ", ".join(f"(SELECT {_pk_of(steps, n, quote)} FROM w{n})" for n in inserts) or "1"
-        with connection.cursor() as cursor:
-            cursor.execute(f"WITH {', '.join(ctes)} SELECT {answers}", params)
+                shape.append(("values", model, fields, tuple(ref_steps)))
+        sql, inserts = _batch_sql(tuple(shape), self.alias)
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, params)
             ids = cursor.fetchone() if inserts else ()
         for n, pk_value in zip(inserts, ids, strict=True):
             obj = steps[n][1]
@@ -527,6 +505,41 @@ class WriteBatch:
                 setattr(obj, field.attname, steps[ref.step][1].pk)
 
 
-def _pk_of(steps: list, step: int, quote) -> str:
-    """The primary key column of the row an insert step writes."""
-    return quote(type(steps[step][1])._meta.pk.column)
+@lru_cache(maxsize=256)
+def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
+    """A WriteBatch's statement for its shape (the kinds, models, columns and Ref positions of its steps) and the
+    steps whose ids it answers; the parameters go in the order run() lists them."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+
+    def pk_of(step: int) -> str:
+        return quote(shape[step][1]._meta.pk.column)
+
+    ctes, inserts = [], []
+    for n, (kind, model, fields, *rest) in enumerate(shape):
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        names = ", ".join(quote(f.column) for f in fields)
+        if kind == "insert":
+            refs = dict(rest[0])
+            slots = [f"(SELECT {pk_of(refs[i])} FROM w{refs[i]})" if i in refs else "%s" for i in range(len(fields))]
+            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) VALUES ({', '.join(slots)}) RETURNING {pk})")
+            inserts.append(n)
+        elif kind == "update":
+            ctes.append(f"w{n} AS (UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+                        f"WHERE {pk} = %s)")
+        else:
+            arrays, chosen, aliases = [], [], []
+            for index, (field, refs) in enumerate(zip(fields, rest[0], strict=True)):
+                arrays.append(f"%s::{field.db_type(connection)}[]")
+                aliases.append(f"c{index}")
+                if refs:
+                    arrays.append("%s::int[]")
+                    aliases.append(f"s{index}")
+                    cases = " ".join(f"WHEN {s} THEN (SELECT {pk_of(s)} FROM w{s})" for s in sorted(refs))
+                    chosen.append(f"CASE u.s{index} {cases} ELSE u.c{index} END")
+                else:
+                    chosen.append(f"u.c{index}")
+            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) SELECT {', '.join(chosen)} "
+                        f"FROM UNNEST({', '.join(arrays)}) AS u({', '.join(aliases)}))")
+    answers = ", ".join(f"(SELECT {pk_of(n)} FROM w{n})" for n in inserts) or "1"
+    return f"WITH {', '.join(ctes)} SELECT {answers}", tuple(inserts)
