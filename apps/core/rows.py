@@ -9,14 +9,21 @@ are written; the models these serve have no save() overrides and no save signals
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import (AutoFieldMixin, BooleanField, CharField, DateField, DateTimeField, DecimalField,
                                      Field, IntegerField, TextField)
+
+try:
+    from psycopg.types.json import Jsonb
+except ImportError:  # psycopg is in requirements.txt; without it nothing here runs on PostgreSQL anyway
+    Jsonb = None
 
 MAX_ROWS_PER_STATEMENT = 500
 
@@ -134,6 +141,73 @@ def values_of(obj, fields: tuple, alias: str, add: bool) -> list:
     return [convert(read(obj, add)) for read, convert in _preparers(type(obj), fields, alias)]
 
 
+# -- many rows as one JSON parameter ---------------------------------------------------------------------------
+# psycopg renders a list parameter element by element in Python; a bill's lines and award rows as arrays were a
+# third of the statements' client time. On PostgreSQL the multi-row parts of the bill path's statements send their
+# rows instead as one JSON document (json.dumps, in C), which the statement reads with jsonb_to_recordset into
+# columns of the table's own types, so PostgreSQL converts each value from its text as it converts a literal.
+# Only the converted values below are sent that way; any other (a type psycopg adapts some other way) sends the
+# rows as arrays, as before.
+_NO_JSON = object()
+
+
+@lru_cache(maxsize=64)
+def _str_dumps_as_text(kind: type) -> bool:
+    """psycopg dumps a str subclass by the first adapted class in its MRO: str's dumper (its text) unless Enum's
+    (its name) comes first."""
+    for cls in kind.__mro__:
+        if cls is str:
+            return True
+        if cls is Enum:
+            return False
+    return False
+
+
+def _json_ready(value):
+    """A converted column value (what get_db_prep_save gave) as a JSON value PostgreSQL reads back as the same
+    column value, or _NO_JSON."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return value
+    if isinstance(value, int) and not isinstance(value, Enum):  # int and psycopg's sized ints: their digits
+        return int(value)
+    if kind is Decimal:
+        return str(value) if value.is_finite() else _NO_JSON
+    if kind is datetime:
+        return value.isoformat() if value.utcoffset() is not None else _NO_JSON
+    if kind is date:
+        return value.isoformat()
+    if kind is Jsonb:  # a JSON column: the document Django's own dumps would send
+        return value.obj if value.dumps in (None, json.dumps) else json.loads(value.dumps(value.obj))
+    if isinstance(value, str) and _str_dumps_as_text(kind):  # choices members
+        return str.__str__(value)
+    return _NO_JSON
+
+
+def _json_rows(rows, keys: tuple[str, ...]) -> str | None:
+    """The rows (lists of converted values) as a JSON array of objects keyed `keys`, or None when a value cannot
+    go as JSON."""
+    out = []
+    for row in rows:
+        item = {}
+        for key, value in zip(keys, row, strict=True):
+            ready = _json_ready(value)
+            if ready is _NO_JSON:
+                return None
+            item[key] = ready
+        out.append(item)
+    return json.dumps(out)
+
+
+def _recordset(fields, connection, keys: tuple[str, ...], extra: tuple[str, ...] = ()) -> str:
+    """`ROWS FROM (jsonb_to_recordset(%s::jsonb) AS (<key> <column type>, ...)) WITH ORDINALITY AS u(<keys>, n)`;
+    extra keys are int columns."""
+    defs = [f"{key} {field.db_type(connection)}" for key, field in zip(keys, fields, strict=True)]
+    defs += [f"{key} int" for key in extra]
+    names = ", ".join([*keys, *extra, "n"])
+    return f"ROWS FROM (jsonb_to_recordset(%s::jsonb) AS ({', '.join(defs)})) WITH ORDINALITY AS u({names})"
+
+
 def rows_insert(objs: list[models.Model]) -> list[models.Model]:
     """INSERT unsaved instances of one model (RETURNING their ids, set on them); no signals, no save().
 
@@ -221,10 +295,11 @@ def _link_to(child_model, parent_model) -> models.ForeignKey:
 
 
 @lru_cache(maxsize=256)
-def _family_sql(parent_model, child_models: tuple, alias: str) -> str:
-    """One statement: the parent row (unless it conflicts), then each child model's rows from one array per column,
-    their link to the parent taken from the parent's RETURNING; answers the parent's id (NULL on a conflict) and
-    each child model's ids in insert order (a sequence hands them out in the rows' order)."""
+def _family_sql(parent_model, child_models: tuple, as_json: tuple, alias: str) -> str:
+    """One statement: the parent row (unless it conflicts), then each child model's rows (one JSON document, or one
+    array per column where as_json says no), their link to the parent taken from the parent's RETURNING; answers the
+    parent's id (NULL on a conflict) and each child model's ids in insert order (a sequence hands them out in the
+    rows' order)."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     columns = _insert_columns(parent_model)
@@ -232,16 +307,20 @@ def _family_sql(parent_model, child_models: tuple, alias: str) -> str:
     ctes = [f"p AS (INSERT INTO {quote(parent_model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
             f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING {parent_pk})"]
     answers = [f"(SELECT {parent_pk} FROM p)"]
-    for n, model in enumerate(child_models):
+    for n, (model, json_rows) in enumerate(zip(child_models, as_json, strict=True)):
         link = _link_to(model, parent_model)
         fields = [f for f in _insert_columns(model) if f is not link]
-        names = [f"c{i}" for i in range(len(fields))]
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        keys = tuple(f"c{i}" for i in range(len(fields)))
+        if json_rows:
+            source = _recordset(fields, connection, keys)
+        else:
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            source = f"UNNEST({arrays}) WITH ORDINALITY AS u({', '.join(keys)}, n)"
         chosen = ", ".join(f"p.{parent_pk}" if f is link else f"u.c{fields.index(f)}" for f in _insert_columns(model))
         pk = quote(model._meta.pk.column)
         ctes.append(f"k{n} AS (INSERT INTO {quote(model._meta.db_table)} "
                     f"({', '.join(quote(f.column) for f in _insert_columns(model))}) SELECT {chosen} FROM p, "
-                    f"UNNEST({arrays}) WITH ORDINALITY AS u({', '.join(names)}, n) ORDER BY u.n RETURNING {pk})")
+                    f"{source} ORDER BY u.n RETURNING {pk})")
         answers.append(f"ARRAY(SELECT {pk} FROM k{n} ORDER BY {pk})")
     return f"WITH {', '.join(ctes)} SELECT {', '.join(answers)}"
 
@@ -285,6 +364,7 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
         return True
     parent._prepare_related_fields_for_save(operation_name="family_insert_unless_conflict")
     params = values_of(parent, _insert_columns(model), alias, True)
+    as_json = []
     for rows in children:
         child_model = type(rows[0])
         link = _link_to(child_model, model)
@@ -293,9 +373,15 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
             if link.get_cached_value(obj, None) is not parent:
                 raise ValueError(f"{child_model.__name__} rows must point at the parent being inserted")
             _related_check(obj, (link,))
-        params.extend(list(column) for column in zip(*(values_of(obj, fields, alias, True) for obj in rows)))
+        values = [values_of(obj, fields, alias, True) for obj in rows]
+        document = _json_rows(values, tuple(f"c{i}" for i in range(len(fields))))
+        as_json.append(document is not None)
+        if document is not None:
+            params.append(document)
+        else:
+            params.extend(list(column) for column in zip(*values))
     with connection.cursor() as cursor:
-        cursor.execute(_family_sql(model, tuple(type(rows[0]) for rows in children), alias), params)
+        cursor.execute(_family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias), params)
         parent_id, *child_ids = cursor.fetchone()
     if parent_id is None:
         return False
@@ -481,16 +567,23 @@ class WriteBatch:
                 params.extend([*values, obj.pk])
             else:
                 _, model, fields, columns = step
-                ref_steps = []
-                for column in columns:
-                    refs = frozenset(v.step for v in column if isinstance(v, Ref))
-                    ref_steps.append(refs)
-                    if refs:  # one more array: the insert steps whose ids the rows take (NULL: the row's own value)
+                # A column with Refs comes with one more: the insert steps whose ids the rows take (NULL where the
+                # row has a value of its own).
+                ref_steps = tuple(frozenset(v.step for v in column if isinstance(v, Ref)) for column in columns)
+                with_refs = [index for index, refs in enumerate(ref_steps) if refs]
+                rows = [[None if isinstance(v, Ref) else v for v in row]
+                        + [row[index].step if isinstance(row[index], Ref) else None for index in with_refs]
+                        for row in zip(*columns)]
+                keys = tuple(f"c{i}" for i in range(len(fields))) + tuple(f"s{i}" for i in with_refs)
+                document = _json_rows(rows, keys)
+                if document is not None:
+                    params.append(document)
+                else:
+                    for index, column in enumerate(columns):
                         params.append([None if isinstance(v, Ref) else v for v in column])
-                        params.append([v.step if isinstance(v, Ref) else None for v in column])
-                    else:
-                        params.append(column)
-                shape.append(("values", model, fields, tuple(ref_steps)))
+                        if ref_steps[index]:
+                            params.append([v.step if isinstance(v, Ref) else None for v in column])
+                shape.append(("values", model, fields, ref_steps, document is not None))
         sql, inserts = _batch_sql(tuple(shape), self.alias)
         with connections[self.alias].cursor() as cursor:
             cursor.execute(sql, params)
@@ -528,8 +621,9 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
             ctes.append(f"w{n} AS (UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
                         f"WHERE {pk} = %s)")
         else:
+            ref_steps, as_json = rest
             arrays, chosen, aliases = [], [], []
-            for index, (field, refs) in enumerate(zip(fields, rest[0], strict=True)):
+            for index, (field, refs) in enumerate(zip(fields, ref_steps, strict=True)):
                 arrays.append(f"%s::{field.db_type(connection)}[]")
                 aliases.append(f"c{index}")
                 if refs:
@@ -539,7 +633,11 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
                     chosen.append(f"CASE u.s{index} {cases} ELSE u.c{index} END")
                 else:
                     chosen.append(f"u.c{index}")
-            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) SELECT {', '.join(chosen)} "
-                        f"FROM UNNEST({', '.join(arrays)}) AS u({', '.join(aliases)}))")
+            if as_json:
+                keys = tuple(f"c{i}" for i in range(len(fields)))
+                source = _recordset(fields, connection, keys, tuple(f"s{i}" for i, refs in enumerate(ref_steps) if refs))
+            else:
+                source = f"UNNEST({', '.join(arrays)}) AS u({', '.join(aliases)})"
+            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) SELECT {', '.join(chosen)} FROM {source})")
     answers = ", ".join(f"(SELECT {pk_of(n)} FROM w{n})" for n in inserts) or "1"
     return f"WITH {', '.join(ctes)} SELECT {answers}", tuple(inserts)

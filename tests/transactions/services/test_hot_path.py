@@ -188,3 +188,57 @@ def test_customer_cap_periods_follow_the_org_time_zone_on_every_backend(org, pro
     second = add_bill(sale("TZ-2", ("RICE5", 1, "250"), billing_time=datetime(2026, 12, 1, 0, 0, tzinfo=tz.utc)))
     # then the first bill counts in December: 50 of the 60 are used, 10 are left
     assert second.bill.points == D("10")
+
+
+AWKWARD_TEXTS = ['quote " and \\ backslash', "new\nline\ttab", "emoji 🎉 and é", "{braces,comma}", "NULL", "", " "]
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json-rows", "arrays"])
+def test_family_insert_stores_what_the_orm_stores(org, member, earn_rule, add_bill, monkeypatch, as_json):
+    """The lines go as one JSON document (or, when a value cannot, as arrays): either way each column holds what
+    bulk_create would have stored."""
+    from apps.core import rows
+    from apps.transactions.choices import LineType
+
+    if not as_json:
+        monkeypatch.setattr(rows, "_json_rows", lambda values, keys: None)
+    template = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
+
+    def copy(number):
+        bill = Bill.objects.get(pk=template.pk)
+        bill.pk, bill._state.adding, bill.number = None, True, number
+        lines = [BillLine(org=org, bill=bill, position=i, item_code=text, description=text, type=LineType.REGULAR,
+                          qty=D("1.123456"), rate=D("99999999999999.9999"), value=D("-0.0001"), discount=D("0"),
+                          amount=D("1E+2"), category=text, attributes={"t": text, "n": [1, None, True], "d": {}},
+                          extended_fields={}, custom_fields={"k": text}, returnable=i % 2 == 0, returnable_days=-1)
+                 for i, text in enumerate(AWKWARD_TEXTS)]
+        return bill, lines
+
+    bill, lines = copy("H-2")
+    assert family_insert_unless_conflict(bill, lines, [])
+    reference_bill, reference_lines = copy("H-3")
+    reference_bill.save()
+    BillLine.objects.bulk_create(reference_lines)
+    columns = [f.attname for f in BillLine._meta.concrete_fields if f.attname not in ("id", "bill_id")]
+    ours = list(BillLine.objects.filter(bill=bill).order_by("position").values_list(*columns))
+    theirs = list(BillLine.objects.filter(bill=reference_bill).order_by("position").values_list(*columns))
+    assert ours == theirs and len(ours) == len(AWKWARD_TEXTS)
+
+
+def test_json_rows_take_only_values_they_can_send_exactly():
+    import enum
+    from datetime import datetime, timezone as dt_timezone
+
+    from apps.core.rows import _NO_JSON, _json_ready, _json_rows
+    from apps.transactions.choices import LineType
+
+    class NameFirst(enum.Enum):  # psycopg would dump its name: not sent as JSON
+        A = "a"
+
+    assert _json_ready(LineType.REGULAR) == "REGULAR" and type(_json_ready(LineType.REGULAR)) is str
+    assert _json_ready(D("1.50")) == "1.50" and _json_ready(D("NaN")) is _NO_JSON
+    assert _json_ready(datetime(2026, 1, 1)) is _NO_JSON  # naive: left to psycopg
+    assert _json_ready(datetime(2026, 1, 1, tzinfo=dt_timezone.utc)) == "2026-01-01T00:00:00+00:00"
+    assert _json_ready(NameFirst.A) is _NO_JSON and _json_ready(object()) is _NO_JSON and _json_ready(1.5) is _NO_JSON
+    assert _json_rows([[1, "x"], [2, object()]], ("c0", "c1")) is None
+    assert _json_rows([[1, None]], ("c0", "c1")) == '[{"c0": 1, "c1": null}]'
