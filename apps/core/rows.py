@@ -184,19 +184,38 @@ def _json_ready(value):
     return _NO_JSON
 
 
+def _json_object(row, keys: tuple[str, ...]) -> dict | None:
+    item = {}
+    for key, value in zip(keys, row, strict=True):
+        ready = _json_ready(value)
+        if ready is _NO_JSON:
+            return None
+        item[key] = ready
+    return item
+
+
 def _json_rows(rows, keys: tuple[str, ...]) -> str | None:
     """The rows (lists of converted values) as a JSON array of objects keyed `keys`, or None when a value cannot
     go as JSON."""
     out = []
     for row in rows:
-        item = {}
-        for key, value in zip(keys, row, strict=True):
-            ready = _json_ready(value)
-            if ready is _NO_JSON:
-                return None
-            item[key] = ready
+        item = _json_object(row, keys)
+        if item is None:
+            return None
         out.append(item)
     return json.dumps(out)
+
+
+def _json_record(row, keys: tuple[str, ...]) -> str | None:
+    """One row as a JSON object for jsonb_to_record, or None (see _json_rows)."""
+    item = _json_object(row, keys)
+    return None if item is None else json.dumps(item)
+
+
+def _record(fields, connection, keys: tuple[str, ...]) -> str:
+    """`jsonb_to_record(%s::jsonb) AS r(<key> <column type>, ...)`: one row of a table's columns from a JSON object."""
+    defs = ", ".join(f"{key} {field.db_type(connection)}" for key, field in zip(keys, fields, strict=True))
+    return f"jsonb_to_record(%s::jsonb) AS r({defs})"
 
 
 def _recordset(fields, connection, keys: tuple[str, ...], extra: tuple[str, ...] = ()) -> str:
@@ -295,7 +314,7 @@ def _link_to(child_model, parent_model) -> models.ForeignKey:
 
 
 @lru_cache(maxsize=256)
-def _family_sql(parent_model, child_models: tuple, as_json: tuple, alias: str) -> str:
+def _family_sql(parent_model, child_models: tuple, as_json: tuple, alias: str, parent_json: bool = False) -> str:
     """One statement: the parent row (unless it conflicts), then each child model's rows (one JSON document, or one
     array per column where as_json says no), their link to the parent taken from the parent's RETURNING; answers the
     parent's id (NULL on a conflict) and each child model's ids in insert order (a sequence hands them out in the
@@ -304,8 +323,13 @@ def _family_sql(parent_model, child_models: tuple, as_json: tuple, alias: str) -
     quote = connection.ops.quote_name
     columns = _insert_columns(parent_model)
     parent_pk = quote(parent_model._meta.pk.column)
+    if parent_json:
+        keys = tuple(f"c{i}" for i in range(len(columns)))
+        source = f"SELECT {', '.join(f'r.{key}' for key in keys)} FROM {_record(columns, connection, keys)}"
+    else:
+        source = f"VALUES ({', '.join(['%s'] * len(columns))})"
     ctes = [f"p AS (INSERT INTO {quote(parent_model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING {parent_pk})"]
+            f"{source} ON CONFLICT DO NOTHING RETURNING {parent_pk})"]
     answers = [f"(SELECT {parent_pk} FROM p)"]
     for n, (model, json_rows) in enumerate(zip(child_models, as_json, strict=True)):
         link = _link_to(model, parent_model)
@@ -363,7 +387,11 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
             rows_insert(rows)
         return True
     parent._prepare_related_fields_for_save(operation_name="family_insert_unless_conflict")
-    params = values_of(parent, _insert_columns(model), alias, True)
+    columns = _insert_columns(model)
+    params = values_of(parent, columns, alias, True)
+    record = _json_record(params, tuple(f"c{i}" for i in range(len(columns))))
+    if record is not None:
+        params = [record]
     as_json = []
     for rows in children:
         child_model = type(rows[0])
@@ -381,7 +409,8 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
         else:
             params.extend(list(column) for column in zip(*values))
     with connection.cursor() as cursor:
-        cursor.execute(_family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias), params)
+        cursor.execute(_family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias,
+                                   record is not None), params)
         parent_id, *child_ids = cursor.fetchone()
     if parent_id is None:
         return False
@@ -559,8 +588,13 @@ class WriteBatch:
             if step[0] == "insert":
                 _, obj, columns, values, _ = step
                 refs = tuple((index, value.step) for index, value in enumerate(values) if isinstance(value, Ref))
-                shape.append(("insert", type(obj), columns, refs))
-                params.extend(value for value in values if not isinstance(value, Ref))
+                own = [value for value in values if not isinstance(value, Ref)]
+                record = _json_record(own, tuple(f"c{i}" for i in range(len(own))))
+                shape.append(("insert", type(obj), columns, refs, record is not None))
+                if record is not None:
+                    params.append(record)
+                else:
+                    params.extend(own)
             elif step[0] == "update":
                 _, obj, _, fields, values = step
                 shape.append(("update", type(obj), fields))
@@ -613,9 +647,14 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         names = ", ".join(quote(f.column) for f in fields)
         if kind == "insert":
-            refs = dict(rest[0])
-            slots = [f"(SELECT {pk_of(refs[i])} FROM w{refs[i]})" if i in refs else "%s" for i in range(len(fields))]
-            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) VALUES ({', '.join(slots)}) RETURNING {pk})")
+            refs, as_json = dict(rest[0]), rest[1]
+            own = [field for i, field in enumerate(fields) if i not in refs]
+            keys = iter(f"r.c{i}" for i in range(len(own)))
+            slots = [f"(SELECT {pk_of(refs[i])} FROM w{refs[i]})" if i in refs else (next(keys) if as_json else "%s")
+                     for i in range(len(fields))]
+            source = (f"SELECT {', '.join(slots)} FROM {_record(own, connection, tuple(f'c{i}' for i in range(len(own))))}"
+                      if as_json else f"VALUES ({', '.join(slots)})")
+            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) {source} RETURNING {pk})")
             inserts.append(n)
         elif kind == "update":
             ctes.append(f"w{n} AS (UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "

@@ -143,6 +143,13 @@ def test_a_write_batch_links_rows_to_ids_it_only_learns_when_it_runs(org, member
     assert stored == {"batch:0": entries[0].pk, "batch:1": entries[1].pk, "batch:2": first.pk}
     account.refresh_from_db()
     assert (account.shortfall, account.adjusted) == (D("0.5"), D("0.25"))
+    # an entry written by the batch is the row rows_insert writes
+    twin = rows_insert([LedgerEntry(org=org, account=account, kind="CREDIT", available_delta=D(1), available_after=D(1),
+                                    promised_after=D(0), source_type="BILL", source_ref="X1", meta={"n": 1},
+                                    created_at=entries[0].created_at)])[0]
+    columns = [f.attname for f in LedgerEntry._meta.concrete_fields if f.attname != "id"]
+    assert (LedgerEntry.objects.filter(pk=entries[0].pk).values_list(*columns).get()
+            == LedgerEntry.objects.filter(pk=twin.pk).values_list(*columns).get())
 
 
 def test_rows_insert_many_rows_and_row_update(org, member, earn_rule, add_bill):
@@ -202,11 +209,13 @@ def test_family_insert_stores_what_the_orm_stores(org, member, earn_rule, add_bi
 
     if not as_json:
         monkeypatch.setattr(rows, "_json_rows", lambda values, keys: None)
+        monkeypatch.setattr(rows, "_json_record", lambda values, keys: None)
     template = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
 
     def copy(number):
         bill = Bill.objects.get(pk=template.pk)
         bill.pk, bill._state.adding, bill.number = None, True, number
+        bill.note, bill.extended_fields, bill.evaluation_log = AWKWARD_TEXTS[0], {"x": AWKWARD_TEXTS[2]}, [{"a": 1}]
         lines = [BillLine(org=org, bill=bill, position=i, item_code=text, description=text, type=LineType.REGULAR,
                           qty=D("1.123456"), rate=D("99999999999999.9999"), value=D("-0.0001"), discount=D("0"),
                           amount=D("1E+2"), category=text, attributes={"t": text, "n": [1, None, True], "d": {}},
@@ -223,6 +232,10 @@ def test_family_insert_stores_what_the_orm_stores(org, member, earn_rule, add_bi
     ours = list(BillLine.objects.filter(bill=bill).order_by("position").values_list(*columns))
     theirs = list(BillLine.objects.filter(bill=reference_bill).order_by("position").values_list(*columns))
     assert ours == theirs and len(ours) == len(AWKWARD_TEXTS)
+    bill_columns = [f.attname for f in Bill._meta.concrete_fields if f.attname not in ("id", "number", "created_at",
+                                                                                       "updated_at")]
+    assert (Bill.objects.filter(pk=bill.pk).values_list(*bill_columns).get()
+            == Bill.objects.filter(pk=reference_bill.pk).values_list(*bill_columns).get())
 
 
 def test_json_rows_take_only_values_they_can_send_exactly():
