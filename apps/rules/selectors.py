@@ -70,7 +70,8 @@ def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple
     """rule_customer_awarded for several (rule id, since, until) windows in one statement, keyed by the window.
 
     Runs on every bill a per-customer cap applies to, so the statement is written here rather than compiled by the
-    ORM each time; the (rule, customer, awarded_at) index answers it.
+    ORM each time. Each window is its own sum over a range of the (rule, customer, awarded_at) index, so a customer's
+    awards outside the cap periods (earlier months and years) are never read.
     """
     if not windows:
         return {}
@@ -78,21 +79,17 @@ def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple
     table, points = quote(RuleAward._meta.db_table), quote("points")
     sums, params = [], []
     for rule_id, since, until in windows:
-        conditions = [f"{quote('rule_id')} = %s"]
-        params.append(rule_id)
+        conditions = [f"{quote('rule_id')} = %s", f"{quote('customer_id')} = %s", f"{quote('org_id')} = %s"]
+        params += [rule_id, customer_id, org_id]
         if since is not None:  # datetimes as the backend stores them (SQLite: naive UTC text)
             conditions.append(f"{quote('awarded_at')} >= %s")
             params.append(connection.ops.adapt_datetimefield_value(since))
         if until is not None:
             conditions.append(f"{quote('awarded_at')} < %s")
             params.append(connection.ops.adapt_datetimefield_value(until))
-        sums.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN {points} ELSE 0 END)")
-    rule_ids = sorted({window[0] for window in windows})
-    params += [org_id, customer_id, *rule_ids]
+        sums.append(f"(SELECT SUM({points}) FROM {table} WHERE {' AND '.join(conditions)})")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sums)} FROM {table} WHERE {quote('org_id')} = %s "
-                       f"AND {quote('customer_id')} = %s "
-                       f"AND {quote('rule_id')} IN ({', '.join(['%s'] * len(rule_ids))})", params)
+        cursor.execute(f"SELECT {', '.join(sums)}", params)
         totals = cursor.fetchone()
     return {window: Decimal(str(total)) if total is not None else ZERO for window, total in zip(windows, totals)}
 
