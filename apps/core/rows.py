@@ -555,6 +555,8 @@ class WriteBatch:
         return obj
 
     def update(self, obj: models.Model, names: tuple[str, ...]) -> None:
+        if obj.pk is None:
+            raise ValueError("WriteBatch.update() needs a saved row (an insert waiting in the batch has no id yet)")
         if not self.deferred:
             return row_update(obj, names)
         for index, step in enumerate(self._steps):
