@@ -105,6 +105,9 @@ else:
         }
     }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+# The bill path's two large statements are prepared once per persistent PostgreSQL connection (apps.core.rows);
+# off with DB_CONN_MAX_AGE=0, and to be turned off behind a pooler that shares server connections between sessions.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -72,3 +72,4 @@ def test_statements_with_many_parameters_are_parsed_once():
         cursor.execute(sql, list(range(90)))
         assert cursor.fetchone()[89] == 89
     assert _queries._query2pg_client.cache_info().hits == before + 1
+

@@ -255,3 +255,38 @@ def test_json_rows_take_only_values_they_can_send_exactly():
     assert _json_ready(NameFirst.A) is _NO_JSON and _json_ready(object()) is _NO_JSON and _json_ready(1.5) is _NO_JSON
     assert _json_rows([[1, "x"], [2, object()]], ("c0", "c1")) is None
     assert _json_rows([[1, None]], ("c0", "c1")) == '[{"c0": 1, "c1": null}]'
+
+
+def test_the_large_statements_are_prepared_once_per_connection(settings, org, member, earn_rule, add_bill):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    template = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
+
+    def family(number):
+        bill = Bill.objects.get(pk=template.pk)
+        bill.pk, bill._state.adding, bill.number = None, True, number
+        return bill, [BillLine(org=org, bill=bill, position=i, item_code=f"P{i}", qty=D(1), rate=D(5), value=D(5),
+                               amount=D(5)) for i in range(2)]
+
+    settings.DB_PREPARED_STATEMENTS = True
+    for number in ("H-2", "H-3"):  # on one connection: EXECUTE each time, the PREPARE went to the session once
+        bill, lines = family(number)
+        with CaptureQueriesContext(connection) as queries:
+            assert family_insert_unless_conflict(bill, lines)
+        assert len(queries) == 1 and queries[0]["sql"].startswith("EXECUTE loyalty_")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'loyalty%%'")
+        assert cursor.fetchone()[0] >= 1
+    # a session without the statement (a new connection) prepares it again
+    from apps.core import rows
+
+    connection.connection.execute("DEALLOCATE ALL")
+    rows._PREPARED.pop(connection.connection, None)
+    bill, lines = family("H-4")
+    assert family_insert_unless_conflict(bill, lines) and BillLine.objects.filter(bill=bill).count() == 2
+    # switched off (or with DB_CONN_MAX_AGE=0): the statement goes as it is
+    settings.DB_PREPARED_STATEMENTS = False
+    bill, lines = family("H-5")
+    with CaptureQueriesContext(connection) as queries:
+        assert family_insert_unless_conflict(bill, lines)
+    assert queries[0]["sql"].startswith("WITH p AS (INSERT")
