@@ -132,7 +132,8 @@ def main() -> None:
     lines = [
         "Reproduce: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/loyalty_bench_phases .venv/bin/python "
         "bench/transactions_phases.py`.", "",
-        f"CPU of this thread per request, {BILLS} requests each, through Django's test client (DEBUG off, Redis cache), "
+        f"CPU of this thread per request, {BILLS} requests each, through Django's test client (DEBUG off, "
+        "Redis cache), "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs. Waiting for PostgreSQL and Redis is not counted.", "",
         "| Phase | CPU ms per bill |", "|---|---|",
         *[f"| {label} | {spent[label] * 1000 / BILLS:.2f} |" for _, _, label in PHASES],

@@ -346,6 +346,7 @@ def row_insert_unless_conflict(obj: models.Model) -> bool:
     return True
 
 
+@lru_cache(maxsize=256)
 def _link_to(child_model, parent_model) -> models.ForeignKey:
     links = [f for f in child_model._meta.concrete_fields if f.is_relation and f.related_model is parent_model]
     if len(links) != 1:
@@ -448,9 +449,9 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
             params.append(document)
         else:
             params.extend(list(column) for column in zip(*values))
+    sql = _family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias, record is not None)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, connection, _family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json),
-                                                 alias, record is not None), params)
+        execute_prepared(cursor, connection, sql, params)
         parent_id, *child_ids = cursor.fetchone()
     if parent_id is None:
         return False
@@ -695,8 +696,8 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
             keys = iter(f"r.c{i}" for i in range(len(own)))
             slots = [f"(SELECT {pk_of(refs[i])} FROM w{refs[i]})" if i in refs else (next(keys) if as_json else "%s")
                      for i in range(len(fields))]
-            source = (f"SELECT {', '.join(slots)} FROM {_record(own, connection, tuple(f'c{i}' for i in range(len(own))))}"
-                      if as_json else f"VALUES ({', '.join(slots)})")
+            record = _record(own, connection, tuple(f"c{i}" for i in range(len(own))))
+            source = f"SELECT {', '.join(slots)} FROM {record}" if as_json else f"VALUES ({', '.join(slots)})"
             ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) {source} RETURNING {pk})")
             inserts.append(n)
         elif kind == "update":
@@ -717,7 +718,8 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
                     chosen.append(f"u.c{index}")
             if as_json:
                 keys = tuple(f"c{i}" for i in range(len(fields)))
-                source = _recordset(fields, connection, keys, tuple(f"s{i}" for i, refs in enumerate(ref_steps) if refs))
+                steps_keys = tuple(f"s{i}" for i, refs in enumerate(ref_steps) if refs)
+                source = _recordset(fields, connection, keys, steps_keys)
             else:
                 source = f"UNNEST({', '.join(arrays)}) AS u({', '.join(aliases)})"
             ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) SELECT {', '.join(chosen)} FROM {source})")

@@ -118,8 +118,9 @@ def test_a_write_batch_links_rows_to_ids_it_only_learns_when_it_runs(org, member
     account = PointsAccount.objects.get(customer=member)
     first = LedgerEntry.objects.filter(account=account).first()
     batch = WriteBatch()
-    entries = [batch.insert(LedgerEntry(org=org, account=account, kind="CREDIT", available_delta=D(n), available_after=D(n),
-                                        promised_after=D(0), source_type="BILL", source_ref=f"X{n}", meta={"n": n}))
+    entries = [batch.insert(LedgerEntry(org=org, account=account, kind="CREDIT", available_delta=D(n),
+                                        available_after=D(n), promised_after=D(0), source_type="BILL",
+                                        source_ref=f"X{n}", meta={"n": n}))
                for n in (1, 2)]
     lot = batch.insert(PointsLot(org=org, account=account, credit_entry=entries[1], state="AVAILABLE", amount=D(2),
                                  remaining=D(2), earned_at=bill.billing_time, source_type="BILL", source_ref="X2"))
@@ -130,7 +131,8 @@ def test_a_write_batch_links_rows_to_ids_it_only_learns_when_it_runs(org, member
     batch.values(RuleAward, ("org_id", "rule_id", "customer_id", "program_id", "points", "source_type", "source_ref",
                              "idempotency_key", "ledger_entry_id", "awarded_at", "created_at"),
                  [(org.pk, earn_rule.pk, member.pk, earn_rule.program_id, D(n), "BILL", f"X{n}", f"batch:{n}",
-                   batch.ref(entry), bill.billing_time, bill.billing_time) for n, entry in enumerate([*entries, first])])
+                   batch.ref(entry), bill.billing_time, bill.billing_time)
+                  for n, entry in enumerate([*entries, first])])
     deferred = connection.vendor == "postgresql"
     assert (entries[0].pk is None) is deferred and (lot.pk is None) is deferred
     with CaptureQueriesContext(connection) as queries:
