@@ -292,3 +292,23 @@ def test_the_large_statements_are_prepared_once_per_connection(settings, org, me
     with CaptureQueriesContext(connection) as queries:
         assert family_insert_unless_conflict(bill, lines)
     assert queries[0]["sql"].startswith("WITH p AS (INSERT")
+
+
+def test_a_bill_under_rolling_expiry_moves_every_live_lot_to_its_new_window(org, program, member, earn_rule, add_bill):
+    """Rolling expiry re-dates the account's lots on each earning: the bill's credit is written before the re-dating
+    (not through the write batch), so its own lot and the older ones end with the same, newest expiry."""
+    from datetime import datetime, timedelta, timezone as dt_timezone
+
+    from apps.points.choices import ExpiryPolicy
+    from apps.rules.models import RuleAward
+
+    program.expiry_policy, program.rolling_window_days = ExpiryPolicy.ROLLING, 30
+    program.save()
+    add_bill(sale("R-1", ("RICE5", 1, "250"), billing_time=datetime(2026, 11, 1, 10, tzinfo=dt_timezone.utc)))
+    second = add_bill(sale("R-2", ("RICE5", 1, "250"),
+                           billing_time=datetime(2026, 11, 20, 10, tzinfo=dt_timezone.utc))).bill
+    lots = PointsLot.objects.filter(account__customer=member)
+    assert lots.count() == 2
+    assert set(lots.values_list("expires_at", flat=True)) == {second.billing_time + timedelta(days=30)}
+    entry_ids = set(LedgerEntry.objects.filter(account__customer=member).values_list("pk", flat=True))
+    assert set(RuleAward.objects.filter(customer=member).values_list("ledger_entry_id", flat=True)) <= entry_ids
