@@ -197,37 +197,51 @@ def _json_object(row, keys: tuple[str, ...]) -> dict | None:
     return item
 
 
-def _json_rows(rows, keys: tuple[str, ...]) -> str | None:
-    """The rows (lists of converted values) as a JSON array of objects keyed `keys`, or None when a value cannot
-    go as JSON."""
-    out = []
+def _keys(count: int) -> tuple[str, ...]:
+    return tuple(f"c{i}" for i in range(count))
+
+
+def _rowset_params(rows: list[list]) -> tuple[bool, list]:
+    """(as JSON?, the parameters) of a row set (lists of converted values): one JSON document of objects keyed c0,
+    c1, ..., or, when a value cannot go as JSON, one array per column."""
+    keys, items = _keys(len(rows[0])), []
     for row in rows:
         item = _json_object(row, keys)
         if item is None:
-            return None
-        out.append(item)
-    return json.dumps(out)
+            return False, [list(column) for column in zip(*rows)]
+        items.append(item)
+    return True, [json.dumps(items)]
 
 
-def _json_record(row, keys: tuple[str, ...]) -> str | None:
-    """One row as a JSON object for jsonb_to_record, or None (see _json_rows)."""
-    item = _json_object(row, keys)
-    return None if item is None else json.dumps(item)
+def _rowset_source(types: tuple[str, ...], as_json: bool) -> str:
+    """The FROM item giving _rowset_params' rows, typed, in order, as u(c0, c1, ..., n)."""
+    keys = _keys(len(types))
+    names = ", ".join([*keys, "n"])
+    if as_json:
+        defs = ", ".join(f"{key} {kind}" for key, kind in zip(keys, types, strict=True))
+        return f"ROWS FROM (jsonb_to_recordset(%s::jsonb) AS ({defs})) WITH ORDINALITY AS u({names})"
+    return f"UNNEST({', '.join(f'%s::{kind}[]' for kind in types)}) WITH ORDINALITY AS u({names})"
 
 
-def _record(fields, connection, keys: tuple[str, ...]) -> str:
-    """`jsonb_to_record(%s::jsonb) AS r(<key> <column type>, ...)`: one row of a table's columns from a JSON object."""
-    defs = ", ".join(f"{key} {field.db_type(connection)}" for key, field in zip(keys, fields, strict=True))
-    return f"jsonb_to_record(%s::jsonb) AS r({defs})"
+def _row_params(row: list) -> tuple[bool, list]:
+    """(as JSON?, the parameters) of one row: a JSON object keyed c0, c1, ..., or the values themselves."""
+    item = _json_object(row, _keys(len(row)))
+    return (False, list(row)) if item is None else (True, [json.dumps(item)])
 
 
-def _recordset(fields, connection, keys: tuple[str, ...], extra: tuple[str, ...] = ()) -> str:
-    """`ROWS FROM (jsonb_to_recordset(%s::jsonb) AS (<key> <column type>, ...)) WITH ORDINALITY AS u(<keys>, n)`;
-    extra keys are int columns."""
-    defs = [f"{key} {field.db_type(connection)}" for key, field in zip(keys, fields, strict=True)]
-    defs += [f"{key} int" for key in extra]
-    names = ", ".join([*keys, *extra, "n"])
-    return f"ROWS FROM (jsonb_to_recordset(%s::jsonb) AS ({', '.join(defs)})) WITH ORDINALITY AS u({names})"
+def _row_select(types: tuple[str, ...], as_json: bool, slots: list[str | None]) -> str:
+    """`VALUES (...)` or `SELECT ... FROM jsonb_to_record(...)` for _row_params' row; a slot that is not None is an
+    expression of the statement's own in that place (it takes no value of the row)."""
+    if not as_json:
+        return f"VALUES ({', '.join('%s' if slot is None else slot for slot in slots)})"
+    keys = iter(_keys(len(types)))
+    chosen = ", ".join(f"r.{next(keys)}" if slot is None else slot for slot in slots)
+    defs = ", ".join(f"{key} {kind}" for key, kind in zip(_keys(len(types)), types, strict=True))
+    return f"SELECT {chosen} FROM jsonb_to_record(%s::jsonb) AS r({defs})"
+
+
+def _db_types(fields, connection) -> tuple[str, ...]:
+    return tuple(f.db_type(connection) for f in fields)
 
 
 # -- statements prepared once per connection -----------------------------------------------------------------------
@@ -356,31 +370,21 @@ def _link_to(child_model, parent_model) -> models.ForeignKey:
 
 @lru_cache(maxsize=256)
 def _family_sql(parent_model, child_models: tuple, as_json: tuple, alias: str, parent_json: bool = False) -> str:
-    """One statement: the parent row (unless it conflicts), then each child model's rows (one JSON document, or one
-    array per column where as_json says no), their link to the parent taken from the parent's RETURNING; answers the
-    parent's id (NULL on a conflict) and each child model's ids in insert order (a sequence hands them out in the
-    rows' order)."""
+    """One statement: the parent row (unless it conflicts), then each child model's rows (_row_params / _rowset_params
+    as `as_json` says), their link to the parent taken from the parent's RETURNING; answers the parent's id (NULL on
+    a conflict) and each child model's ids in insert order (a sequence hands them out in the rows' order)."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     columns = _insert_columns(parent_model)
     parent_pk = quote(parent_model._meta.pk.column)
-    if parent_json:
-        keys = tuple(f"c{i}" for i in range(len(columns)))
-        source = f"SELECT {', '.join(f'r.{key}' for key in keys)} FROM {_record(columns, connection, keys)}"
-    else:
-        source = f"VALUES ({', '.join(['%s'] * len(columns))})"
+    source = _row_select(_db_types(columns, connection), parent_json, [None] * len(columns))
     ctes = [f"p AS (INSERT INTO {quote(parent_model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
             f"{source} ON CONFLICT DO NOTHING RETURNING {parent_pk})"]
     answers = [f"(SELECT {parent_pk} FROM p)"]
     for n, (model, json_rows) in enumerate(zip(child_models, as_json, strict=True)):
         link = _link_to(model, parent_model)
         fields = [f for f in _insert_columns(model) if f is not link]
-        keys = tuple(f"c{i}" for i in range(len(fields)))
-        if json_rows:
-            source = _recordset(fields, connection, keys)
-        else:
-            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-            source = f"UNNEST({arrays}) WITH ORDINALITY AS u({', '.join(keys)}, n)"
+        source = _rowset_source(_db_types(fields, connection), json_rows)
         chosen = ", ".join(f"p.{parent_pk}" if f is link else f"u.c{fields.index(f)}" for f in _insert_columns(model))
         pk = quote(model._meta.pk.column)
         ctes.append(f"k{n} AS (INSERT INTO {quote(model._meta.db_table)} "
@@ -428,11 +432,7 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
             rows_insert(rows)
         return True
     parent._prepare_related_fields_for_save(operation_name="family_insert_unless_conflict")
-    columns = _insert_columns(model)
-    params = values_of(parent, columns, alias, True)
-    record = _json_record(params, tuple(f"c{i}" for i in range(len(columns))))
-    if record is not None:
-        params = [record]
+    parent_json, params = _row_params(values_of(parent, _insert_columns(model), alias, True))
     as_json = []
     for rows in children:
         child_model = type(rows[0])
@@ -442,14 +442,10 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
             if link.get_cached_value(obj, None) is not parent:
                 raise ValueError(f"{child_model.__name__} rows must point at the parent being inserted")
             _related_check(obj, (link,))
-        values = [values_of(obj, fields, alias, True) for obj in rows]
-        document = _json_rows(values, tuple(f"c{i}" for i in range(len(fields))))
-        as_json.append(document is not None)
-        if document is not None:
-            params.append(document)
-        else:
-            params.extend(list(column) for column in zip(*values))
-    sql = _family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias, record is not None)
+        json_rows, rows_params = _rowset_params([values_of(obj, fields, alias, True) for obj in rows])
+        as_json.append(json_rows)
+        params.extend(rows_params)
+    sql = _family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias, parent_json)
     with connection.cursor() as cursor:
         execute_prepared(cursor, connection, sql, params)
         parent_id, *child_ids = cursor.fetchone()
@@ -631,13 +627,9 @@ class WriteBatch:
             if step[0] == "insert":
                 _, obj, columns, values, _ = step
                 refs = tuple((index, value.step) for index, value in enumerate(values) if isinstance(value, Ref))
-                own = [value for value in values if not isinstance(value, Ref)]
-                record = _json_record(own, tuple(f"c{i}" for i in range(len(own))))
-                shape.append(("insert", type(obj), columns, refs, record is not None))
-                if record is not None:
-                    params.append(record)
-                else:
-                    params.extend(own)
+                as_json, own = _row_params([value for value in values if not isinstance(value, Ref)])
+                shape.append(("insert", type(obj), columns, refs, as_json))
+                params.extend(own)
             elif step[0] == "update":
                 _, obj, _, fields, values = step
                 shape.append(("update", type(obj), fields))
@@ -651,16 +643,9 @@ class WriteBatch:
                 rows = [[None if isinstance(v, Ref) else v for v in row]
                         + [row[index].step if isinstance(row[index], Ref) else None for index in with_refs]
                         for row in zip(*columns)]
-                keys = tuple(f"c{i}" for i in range(len(fields))) + tuple(f"s{i}" for i in with_refs)
-                document = _json_rows(rows, keys)
-                if document is not None:
-                    params.append(document)
-                else:
-                    for index, column in enumerate(columns):
-                        params.append([None if isinstance(v, Ref) else v for v in column])
-                        if ref_steps[index]:
-                            params.append([v.step if isinstance(v, Ref) else None for v in column])
-                shape.append(("values", model, fields, ref_steps, document is not None))
+                as_json, rows_params = _rowset_params(rows)
+                params.extend(rows_params)
+                shape.append(("values", model, fields, ref_steps, as_json))
         sql, inserts = _batch_sql(tuple(shape), self.alias)
         connection = connections[self.alias]
         with connection.cursor() as cursor:
@@ -692,36 +677,23 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
         names = ", ".join(quote(f.column) for f in fields)
         if kind == "insert":
             refs, as_json = dict(rest[0]), rest[1]
-            own = [field for i, field in enumerate(fields) if i not in refs]
-            keys = iter(f"r.c{i}" for i in range(len(own)))
-            slots = [f"(SELECT {pk_of(refs[i])} FROM w{refs[i]})" if i in refs else (next(keys) if as_json else "%s")
-                     for i in range(len(fields))]
-            record = _record(own, connection, tuple(f"c{i}" for i in range(len(own))))
-            source = f"SELECT {', '.join(slots)} FROM {record}" if as_json else f"VALUES ({', '.join(slots)})"
-            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) {source} RETURNING {pk})")
+            slots = [f"(SELECT {pk_of(refs[i])} FROM w{refs[i]})" if i in refs else None for i in range(len(fields))]
+            own = _db_types([field for i, field in enumerate(fields) if i not in refs], connection)
+            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) {_row_select(own, as_json, slots)} RETURNING {pk})")
             inserts.append(n)
         elif kind == "update":
             ctes.append(f"w{n} AS (UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
                         f"WHERE {pk} = %s)")
         else:
+            # The rows' own columns c0.., then, for each column holding Refs, the insert steps its rows take ids from.
             ref_steps, as_json = rest
-            arrays, chosen, aliases = [], [], []
-            for index, (field, refs) in enumerate(zip(fields, ref_steps, strict=True)):
-                arrays.append(f"%s::{field.db_type(connection)}[]")
-                aliases.append(f"c{index}")
-                if refs:
-                    arrays.append("%s::int[]")
-                    aliases.append(f"s{index}")
-                    cases = " ".join(f"WHEN {s} THEN (SELECT {pk_of(s)} FROM w{s})" for s in sorted(refs))
-                    chosen.append(f"CASE u.s{index} {cases} ELSE u.c{index} END")
-                else:
-                    chosen.append(f"u.c{index}")
-            if as_json:
-                keys = tuple(f"c{i}" for i in range(len(fields)))
-                steps_keys = tuple(f"s{i}" for i, refs in enumerate(ref_steps) if refs)
-                source = _recordset(fields, connection, keys, steps_keys)
-            else:
-                source = f"UNNEST({', '.join(arrays)}) AS u({', '.join(aliases)})"
-            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) SELECT {', '.join(chosen)} FROM {source})")
+            with_refs = [index for index, refs in enumerate(ref_steps) if refs]
+            chosen = [f"u.c{index}" for index in range(len(fields))]
+            for extra, index in enumerate(with_refs, start=len(fields)):
+                cases = " ".join(f"WHEN {s} THEN (SELECT {pk_of(s)} FROM w{s})" for s in sorted(ref_steps[index]))
+                chosen[index] = f"CASE u.c{extra} {cases} ELSE u.c{index} END"
+            types = _db_types(fields, connection) + ("int",) * len(with_refs)
+            ctes.append(f"w{n} AS (INSERT INTO {table} ({names}) SELECT {', '.join(chosen)} "
+                        f"FROM {_rowset_source(types, as_json)})")
     answers = ", ".join(f"(SELECT {pk_of(n)} FROM w{n})" for n in inserts) or "1"
     return f"WITH {', '.join(ctes)} SELECT {answers}", tuple(inserts)

@@ -113,7 +113,13 @@ def test_family_insert_writes_the_bill_with_its_lines_and_tenders_in_one_stateme
     assert BillLine.objects.filter(bill=template).count() == len(stored_lines)
 
 
-def test_a_write_batch_links_rows_to_ids_it_only_learns_when_it_runs(org, member, earn_rule, add_bill):
+@pytest.mark.parametrize("as_json", [True, False], ids=["json-rows", "arrays"])
+def test_a_write_batch_links_rows_to_ids_it_only_learns_when_it_runs(org, member, earn_rule, add_bill, monkeypatch,
+                                                                       as_json):
+    from apps.core import rows
+
+    if not as_json:
+        monkeypatch.setattr(rows, "_json_object", lambda row, keys: None)
     bill = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
     account = PointsAccount.objects.get(customer=member)
     first = LedgerEntry.objects.filter(account=account).first()
@@ -210,8 +216,7 @@ def test_family_insert_stores_what_the_orm_stores(org, member, earn_rule, add_bi
     from apps.transactions.choices import LineType
 
     if not as_json:
-        monkeypatch.setattr(rows, "_json_rows", lambda values, keys: None)
-        monkeypatch.setattr(rows, "_json_record", lambda values, keys: None)
+        monkeypatch.setattr(rows, "_json_object", lambda row, keys: None)
     template = add_bill(sale("H-1", ("RICE5", 1, "250"))).bill
 
     def copy(number):
@@ -244,7 +249,7 @@ def test_json_rows_take_only_values_they_can_send_exactly():
     import enum
     from datetime import datetime, timezone as dt_timezone
 
-    from apps.core.rows import _NO_JSON, _json_ready, _json_rows
+    from apps.core.rows import _NO_JSON, _json_ready, _rowset_params
     from apps.transactions.choices import LineType
 
     class NameFirst(enum.Enum):  # psycopg would dump its name: not sent as JSON
@@ -255,8 +260,9 @@ def test_json_rows_take_only_values_they_can_send_exactly():
     assert _json_ready(datetime(2026, 1, 1)) is _NO_JSON  # naive: left to psycopg
     assert _json_ready(datetime(2026, 1, 1, tzinfo=dt_timezone.utc)) == "2026-01-01T00:00:00+00:00"
     assert _json_ready(NameFirst.A) is _NO_JSON and _json_ready(object()) is _NO_JSON and _json_ready(1.5) is _NO_JSON
-    assert _json_rows([[1, "x"], [2, object()]], ("c0", "c1")) is None
-    assert _json_rows([[1, None]], ("c0", "c1")) == '[{"c0": 1, "c1": null}]'
+    odd = object()
+    assert _rowset_params([[1, "x"], [2, odd]]) == (False, [[1, 2], ["x", odd]])  # arrays instead
+    assert _rowset_params([[1, None]]) == (True, ['[{"c0": 1, "c1": null}]'])
 
 
 def test_the_large_statements_are_prepared_once_per_connection(settings, org, member, earn_rule, add_bill):
