@@ -13,9 +13,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-import hashlib
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db import IntegrityError, connections, models, router, transaction
@@ -246,39 +244,60 @@ def _db_types(fields, connection) -> tuple[str, ...]:
 
 # -- statements prepared once per connection -----------------------------------------------------------------------
 # The bill path's two large statements (the bill with its lines and tenders; the ledger writes with the award rows)
-# are several KB of text: PostgreSQL parsed, analysed and planned each anew on every bill, about 0.4 ms of its CPU
-# apiece. On a persistent connection they are PREPAREd the first time and then run as `EXECUTE name(...)` (the short
-# reads are left as they are: a query log that shows their text is worth more than their 0.1 ms of planning). The
-# PREPARE goes to the session directly (it belongs to the connection, like the settings Django sets on connect, and
-# outlives a rolled-back transaction). Not done where connections are not kept (DB_CONN_MAX_AGE=0) or where
-# settings.DB_PREPARED_STATEMENTS is off: behind a pooler that hands a session's statements to other server
-# connections (PgBouncer in transaction mode), a prepared statement would not be found.
-_PREPARED: WeakKeyDictionary = WeakKeyDictionary()  # psycopg connection -> the names prepared on it
+# are several KB of text, and its short reads (the customer by identifier, the lock with the labels, the account
+# lock) cost PostgreSQL more to plan than to run: each was parsed, analysed and planned anew on every bill. On a
+# persistent connection they go through hot_cursor(), which psycopg prepares the first time and then only executes.
+# Not done where connections are not kept (DB_CONN_MAX_AGE=0) or where settings.DB_PREPARED_STATEMENTS is off:
+# behind a pooler that hands a session's statements to other server connections (PgBouncer in transaction mode), a
+# prepared statement would not be found. psycopg forgets (and deallocates) them after a ROLLBACK, and prepares again.
+def _prepares(connection) -> bool:
+    """Whether statements may be prepared on this connection (PostgreSQL, kept connections, the setting on)."""
+    return (connection.vendor == "postgresql" and getattr(settings, "DB_PREPARED_STATEMENTS", False)
+            and connection.settings_dict.get("CONN_MAX_AGE") != 0)
 
 
-@lru_cache(maxsize=256)
-def _prepared_text(sql: str) -> tuple[str, str]:
-    """(name, the statement with $1, $2, ... for its %s placeholders)."""
-    parts = sql.split("%s")
-    numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
-    return f"loyalty_{hashlib.sha1(sql.encode()).hexdigest()[:20]}", numbered
+@lru_cache(maxsize=1)
+def _preparing_cursor_class():
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """Binds on the server and prepares every statement it runs (unless told not to)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            # psycopg records the query only when it runs it unprepared; Django's query log reads it from there.
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, binary=binary)
+
+    return PreparingCursor
 
 
-def execute_prepared(cursor, connection, sql: str, params: list) -> None:
-    """cursor.execute(sql, params), as EXECUTE of a statement prepared once per connection where that is on."""
-    if (connection.vendor != "postgresql" or not getattr(settings, "DB_PREPARED_STATEMENTS", False)
-            or connection.settings_dict.get("CONN_MAX_AGE") == 0):
-        cursor.execute(sql, params)
-        return
-    name, numbered = _prepared_text(sql)
-    raw = connection.connection
-    names = _PREPARED.get(raw)
-    if names is None:
-        names = _PREPARED[raw] = set()
-    if name not in names:
-        raw.execute(f"PREPARE {name} AS {numbered}")
-        names.add(name)
-    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
+def hot_cursor(connection):
+    """connection.cursor(), except that where statements may be prepared (_prepares) the cursor binds its parameters
+    on the server and prepares each statement the first time it runs it on the connection (psycopg keeps the last
+    100 per connection): PostgreSQL stops parsing and planning it anew. Logs and pg_stat_statements show the text,
+    with $1, $2, ... for the values. Only for statements whose plan does not depend on the values: PostgreSQL plans
+    a prepared statement for any values once it has run it five times."""
+    if not _prepares(connection):
+        return connection.cursor()
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        if connection.connection.prepare_threshold is None:
+            # Django turns preparing off (None); psycopg then prepares nothing, even when asked. Only this cursor asks:
+            # Django's own cursors bind on the client, and those never prepare.
+            connection.connection.prepare_threshold = 2 ** 31 - 1
+        raw = _preparing_cursor_class()(connection.connection)
+        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if connection.timezone != loader.timezone:  # as DatabaseWrapper.create_cursor does
+            register_tzloader(connection.timezone, raw)
+        return connection._prepare_cursor(raw)
 
 
 def rows_insert(objs: list[models.Model]) -> list[models.Model]:
@@ -446,8 +465,8 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
         as_json.append(json_rows)
         params.extend(rows_params)
     sql = _family_sql(model, tuple(type(rows[0]) for rows in children), tuple(as_json), alias, parent_json)
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, connection, sql, params)
+    with hot_cursor(connection) as cursor:
+        cursor.execute(sql, params)
         parent_id, *child_ids = cursor.fetchone()
     if parent_id is None:
         return False
@@ -516,7 +535,7 @@ def row_query(model, tail: str, params: list, *, for_write: bool = False) -> mod
     connection = connections[alias]
     columns, _, _ = _columns_plan(model, alias)
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with hot_cursor(connection) as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)} {tail}", params)
         row = cursor.fetchone()
     return None if row is None else _instance(model, alias, row)
@@ -617,6 +636,15 @@ class WriteBatch:
         self._steps.append(("values", model, fields, columns))
         return None
 
+    def statement(self, sql: str, params: list) -> None:
+        """A data-modifying statement of the caller's own (an INSERT ... ON CONFLICT, say; %s for its values), run
+        in its place among the batch's writes; it returns nothing to the batch."""
+        if not self.deferred:
+            with connections[self.alias].cursor() as cursor:
+                cursor.execute(sql, params)
+            return
+        self._steps.append(("sql", sql, list(params)))
+
     def run(self) -> None:
         steps = [step for step in self._steps if step[0] != "skip"]
         self._steps, self._pending = [], {}
@@ -634,6 +662,9 @@ class WriteBatch:
                 _, obj, _, fields, values = step
                 shape.append(("update", type(obj), fields))
                 params.extend([*values, obj.pk])
+            elif step[0] == "sql":
+                shape.append(("sql", None, step[1]))
+                params.extend(step[2])
             else:
                 _, model, fields, columns = step
                 # A column with Refs comes with one more: the insert steps whose ids the rows take (NULL where the
@@ -648,8 +679,8 @@ class WriteBatch:
                 shape.append(("values", model, fields, ref_steps, as_json))
         sql, inserts = _batch_sql(tuple(shape), self.alias)
         connection = connections[self.alias]
-        with connection.cursor() as cursor:
-            execute_prepared(cursor, connection, sql, params)
+        with hot_cursor(connection) as cursor:
+            cursor.execute(sql, params)
             ids = cursor.fetchone() if inserts else ()
         for n, pk_value in zip(inserts, ids, strict=True):
             obj = steps[n][1]
@@ -673,6 +704,9 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
 
     ctes, inserts = [], []
     for n, (kind, model, fields, *rest) in enumerate(shape):
+        if kind == "sql":
+            ctes.append(f"w{n} AS ({fields})")  # the caller's statement (in the place of the fields)
+            continue
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         names = ", ".join(quote(f.column) for f in fields)
         if kind == "insert":

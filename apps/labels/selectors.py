@@ -82,7 +82,9 @@ def customer_lock_and_label_names(*, org, customer_id: int) -> list[str]:
     (PostgreSQL; the bill path's first statement when a rule caps points per customer)."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    from apps.core.rows import hot_cursor
+
+    with hot_cursor(connection) as cursor:
         cursor.execute(_lock_and_labels_sql(), [org.pk, customer_id, org.pk])
         row = cursor.fetchone()
     return list(row[0]) if row is not None else []

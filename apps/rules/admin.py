@@ -12,7 +12,7 @@ from apps.core.errors import DomainError
 from . import services
 from .choices import RuleStatus
 from .forms import BacktestForm, RuleAdminForm
-from .models import Backtest, ProgramRuleSettings, Rule, RuleAward, RuleOutboxEvent
+from .models import Backtest, ProgramRuleSettings, Rule, RuleAward, RuleCustomerTally, RuleOutboxEvent
 from .presentation import backtest_result_html
 
 RULE_FIELDS = ("name", "description", "event_type", "condition", "effects", "status", "priority", "stop_if_false",
@@ -152,6 +152,16 @@ class RuleAwardAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
     list_filter = ("source_type",)
     search_fields = ("source_ref", "idempotency_key")
     raw_id_fields = ("customer", "ledger_entry")
+
+
+@admin.register(RuleCustomerTally)
+class RuleCustomerTallyAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
+    """What each customer has used of a rule's per-customer cap, per cap period (kept with each award)."""
+
+    list_display = ("rule", "customer", "period_key", "points", "updated_at")
+    list_select_related = ("rule", "customer")
+    raw_id_fields = ("customer",)
+    search_fields = ("period_key",)
 
 
 @admin.register(RuleOutboxEvent)

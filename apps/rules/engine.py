@@ -227,7 +227,7 @@ def _caps_apply(rule, awards: list[PlannedEffect], ctx: PlanContext, facts: _Fac
         limits.append((rule.max_points_per_customer - used, "customer"))
         caps["customer"] = {"max": str(rule.max_points_per_customer), "period": rule.customer_cap_period,
                             "since": since.isoformat() if since else None,
-                            "until": until.isoformat() if until else None}
+                            "until": until.isoformat() if until else None, "used": str(used)}
     if rule.budget_points:
         limits.append((rule.budget_points - usage.budget_used(rule=rule), "budget"))
         caps["budget"] = str(rule.budget_points)

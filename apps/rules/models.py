@@ -135,6 +135,32 @@ class RuleAward(OrgOwned):
         return f"{self.points} points by rule {self.rule_id} to customer {self.customer_id}"
 
 
+class RuleCustomerTally(OrgOwned):
+    """Points one rule has awarded one customer in one cap period: what a per-customer cap reads (one row by its
+    unique key) instead of summing the customer's award history on every event. Written with each award under the
+    customer's row lock, in the award's transaction. A period without a row (the first award in it, or a cap whose
+    period or the org's time zone changed) is summed from the award history once, and its row starts from there."""
+
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="+", db_index=False)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    period_key = models.CharField(max_length=80, help_text="The cap period: its start and end (ISO, the org's local "
+                                                            "time), or LIFETIME.")
+    points = models.DecimalField(**POINTS, default=Decimal("0"))
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["org_id", "rule_id", "customer_id", "period_key"]  # the unique key's index order
+        verbose_name_plural = "rule customer tallies"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "rule", "customer", "period_key"],
+                                    name="rules_cap_tally_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rule {self.rule_id}, customer {self.customer_id}, {self.period_key}: {self.points}"
+
+
 class RuleTally(OrgOwned):
     """Running total of a budgeted rule's awards; its row lock serialises awards against the budget."""
 

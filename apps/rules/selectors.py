@@ -8,10 +8,11 @@ from django.db import connection
 from django.db.models import QuerySet, Sum
 
 from apps.core.orgcache import org_data
+from apps.core.rows import hot_cursor
 
 from .choices import RuleStatus
 from .errors import RuleNotFound
-from .models import Backtest, Rule, RuleAward, RuleTally
+from .models import Backtest, Rule, RuleAward, RuleCustomerTally, RuleTally
 
 ZERO = Decimal("0")
 
@@ -65,16 +66,48 @@ def rule_customer_awarded(*, org_id: int, rule_id: int, customer_id: int, since:
     return rules_customer_awarded(org_id=org_id, customer_id=customer_id, windows=[window])[window]
 
 
+def cap_period_key(since: datetime | str | None, until: datetime | str | None) -> str:
+    """The key of a per-customer cap period in RuleCustomerTally: its bounds as ISO text, or LIFETIME."""
+    if since is None and until is None:
+        return "LIFETIME"
+    text = [bound.isoformat() if isinstance(bound, datetime) else (bound or "") for bound in (since, until)]
+    return "/".join(text)
+
+
 def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple[int, datetime | None, datetime | None]]
                             ) -> dict[tuple[int, datetime | None, datetime | None], Decimal]:
-    """rule_customer_awarded for several (rule id, since, until) windows in one statement, keyed by the window.
+    """rule_customer_awarded for several (rule id, since, until) windows, keyed by the window.
 
-    Runs on every bill a per-customer cap applies to, so the statement is written here rather than compiled by the
-    ORM each time. Each window is its own sum over a range of the (rule, customer, awarded_at) index, so a customer's
-    awards outside the cap periods (earlier months and years) are never read.
+    Runs on every bill a per-customer cap applies to. Each window is one row of RuleCustomerTally, read by its
+    unique key (one prepared statement for all windows). A window without a row (no award in the period yet since
+    tallies exist, or the cap's period changed) is summed from the award history instead, each sum a range of the
+    (rule, customer, awarded_at) index; the award that follows starts the window's row from that sum.
     """
     if not windows:
         return {}
+    quote = connection.ops.quote_name
+    table = quote(RuleCustomerTally._meta.db_table)
+    lookups, params = [], []
+    for rule_id, since, until in windows:
+        lookups.append(f"(SELECT {quote('points')} FROM {table} WHERE {quote('org_id')} = %s AND "
+                       f"{quote('rule_id')} = %s AND {quote('customer_id')} = %s AND {quote('period_key')} = %s)")
+        params += [org_id, rule_id, customer_id, cap_period_key(since, until)]
+    with hot_cursor(connection) as cursor:
+        cursor.execute(f"SELECT {', '.join(lookups)}", params)
+        tallied = cursor.fetchone()
+    found = {window: _decimal(total) for window, total in zip(windows, tallied, strict=True) if total is not None}
+    missing = [window for window in windows if window not in found]
+    if missing:
+        found.update(_awards_summed(org_id=org_id, customer_id=customer_id, windows=missing))
+    return found
+
+
+def _decimal(value) -> Decimal:
+    return value if type(value) is Decimal else Decimal(str(value))
+
+
+def _awards_summed(*, org_id: int, customer_id: int, windows: list[tuple]) -> dict[tuple, Decimal]:
+    """The customer's awards per window, summed from the award history in one statement."""
     quote = connection.ops.quote_name
     table, points = quote(RuleAward._meta.db_table), quote("points")
     sums, params = [], []
@@ -88,10 +121,11 @@ def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple
             conditions.append(f"{quote('awarded_at')} < %s")
             params.append(connection.ops.adapt_datetimefield_value(until))
         sums.append(f"(SELECT SUM({points}) FROM {table} WHERE {' AND '.join(conditions)})")
+    # Not prepared (rows.hot_cursor): PostgreSQL's generic plan for it reads the awards through the wrong index.
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(sums)}", params)
         totals = cursor.fetchone()
-    return {window: Decimal(str(total)) if total is not None else ZERO for window, total in zip(windows, totals)}
+    return {window: _decimal(total) if total is not None else ZERO for window, total in zip(windows, totals)}
 
 
 def rule_budget_used(*, rule_id: int) -> Decimal:

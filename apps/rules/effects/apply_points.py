@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.core.rows import WriteBatch, values_insert
 
 from ..contexts import ZERO, PlannedEffect
+from ..selectors import cap_period_key
 from .base import ApplyRun
 from .points import award_shrink, quantum_for
 
@@ -64,9 +65,15 @@ def _recheck(*, run: ApplyRun, effects: list[PlannedEffect]) -> dict:
     for effect in capped:
         caps = effect.params["caps"]
         allowed, capped_by = effect.points, None
+        if caps.get("customer") and effect.rule_id not in run.cap_periods:
+            # What the customer had from the rule in the period before this event, under the lock (for its tally).
+            cap = caps["customer"]
+            used = Decimal(cap["used"]) if exact and cap.get("used") is not None else \
+                _customer_used(run=run, rule_id=effect.rule_id, cap=cap)
+            run.cap_periods[effect.rule_id] = (cap_period_key(cap.get("since"), cap.get("until")), used)
         if caps.get("customer") and not exact:
             if effect.rule_id not in customer_used:
-                customer_used[effect.rule_id] = _customer_used(run=run, rule_id=effect.rule_id, cap=caps["customer"])
+                customer_used[effect.rule_id] = run.cap_periods[effect.rule_id][1]
             room = Decimal(caps["customer"]["max"]) - customer_used[effect.rule_id]
             if room < allowed:
                 allowed, capped_by = max(ZERO, room), "customer"
@@ -178,18 +185,48 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
             for terms, members in groups.items() for effect, key in members]
     if batch is not None:
         batch.values(RuleAward, AWARD_COLUMNS, rows)
-        batch.run()
     else:
         values_insert(RuleAward, AWARD_COLUMNS, rows)
     budgeted: dict[int, list] = {}
+    customer_capped: dict[int, Decimal] = {}
     for members in groups.values():
         for effect, key in members:
             run.applied_points[effect.rule_id] = run.applied_points.get(effect.rule_id, ZERO) + effect.points
             results[key] = _result(effect, key, applied=True, replayed=False)
             if effect.rule_id in tallies:
                 budgeted.setdefault(effect.rule_id, []).append(effect.points)
+            if effect.rule_id in run.cap_periods:
+                customer_capped[effect.rule_id] = customer_capped.get(effect.rule_id, ZERO) + effect.points
+    for rule_id, points in customer_capped.items():
+        _cap_tally_add(run=run, rule_id=rule_id, points=points, now=now, batch=batch)
+    if batch is not None:
+        batch.run()
     for rule_id, points in budgeted.items():
         RuleTally.objects.filter(pk=tallies[rule_id].pk).update(
             awarded_points=F("awarded_points") + sum(points, ZERO), award_count=F("award_count") + len(points),
             updated_at=now)
     return results
+
+
+def _cap_tally_add(*, run: ApplyRun, rule_id: int, points: Decimal, now, batch: WriteBatch | None) -> None:
+    """Add an event's awards under a per-customer cap to the customer's tally for the cap period (run.cap_periods:
+    the period's key and what the customer had in it before, read under the customer's lock). A period without a
+    row starts from that amount; one with a row adds to it."""
+    from django.db import connection
+
+    from ..models import RuleCustomerTally
+
+    period_key, before = run.cap_periods[rule_id]
+    quote = connection.ops.quote_name
+    table = quote(RuleCustomerTally._meta.db_table)
+    key = ", ".join(quote(column) for column in ("org_id", "rule_id", "customer_id", "period_key"))
+    sql = (f"INSERT INTO {table} ({key}, {quote('points')}, {quote('updated_at')}) VALUES (%s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT ({key}) DO UPDATE SET {quote('points')} = {table}.{quote('points')} + %s, "
+           f"{quote('updated_at')} = %s")
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [run.org.pk, rule_id, run.context.customer.pk, period_key, before + points, at, points, at]
+    if batch is not None:
+        batch.statement(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -261,6 +261,8 @@ class ApplyRun:
     idempotency_prefix: str
     total_points: Decimal
     applied_points: dict = field(default_factory=dict)  # rule id -> points credited in this run
+    # rule id -> (cap period key, what the customer had from the rule in it before this run): customer tallies
+    cap_periods: dict = field(default_factory=dict)
     fresh: bool = False  # the source was created in the caller's open transaction: nothing applied under it yet
     customer_locked: bool = False  # the caller locked the customer before evaluating: customer caps are exact
 

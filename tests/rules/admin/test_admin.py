@@ -116,9 +116,10 @@ def test_backtest_form_refuses_a_reversed_range(admin_client, org, program):
 
 
 @pytest.mark.parametrize("url", ["/admin/rules/rule/", "/admin/rules/ruleaward/", "/admin/rules/backtest/",
-                                 "/admin/rules/ruleoutboxevent/", "/admin/rules/programrulesettings/"])
+                                 "/admin/rules/ruleoutboxevent/", "/admin/rules/programrulesettings/",
+                                 "/admin/rules/rulecustomertally/"])
 def test_changelist_queries_do_not_grow_with_rows(admin_client, org, program, customer, url):
-    from apps.rules.models import ProgramRuleSettings, RuleOutboxEvent
+    from apps.rules.models import ProgramRuleSettings, RuleCustomerTally, RuleOutboxEvent
     from apps.rules.services import backtest_start
     from tests.factories.rules import ProgramFactory
 
@@ -129,6 +130,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, org, program, cu
                                      source_type="BILL", source_ref=str(rule.pk), idempotency_key=f"k{rule.pk}",
                                      awarded_at=rule.created_at)
             RuleOutboxEvent.objects.create(org=org, rule=rule, event_name="e", dedupe_key=f"d{rule.pk}")
+            RuleCustomerTally.objects.create(org=org, rule=rule, customer=customer, period_key="LIFETIME", points=1)
             backtest_start(org=org, rules=[rule], start=date(2026, 1, 1), end=date(2026, 1, 2))
             ProgramRuleSettings.objects.create(org=org, program=ProgramFactory(org=org))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, models
+from django.db import DataError, connection, models, transaction
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
@@ -175,18 +175,52 @@ def test_rows_insert_many_rows_and_row_update(org, member, earn_rule, add_bill):
     assert account.shortfall == D("1.5") and account.updated_at >= before
 
 
-def test_customer_caps_are_summed_in_one_query(org, program, member, add_bill):
-    for period in ("MONTH", "YEAR"):
-        rule_create(org=org, program=program, name=f"Capped {period}", event_type="BILL_ADDED", status="RUNNING",
-                    max_points_per_customer=D("60"), customer_cap_period=period,
-                    effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
-    add_bill(sale("H-1", ("RICE5", 2, "250")))
+def _cap_sums(queries) -> list:
+    return [q for q in queries if "rules_ruleaward" in q["sql"] and "SUM" in q["sql"]]
+
+
+def _cap_lookups(queries) -> list:
+    return [q for q in queries if "rules_rulecustomertally" in q["sql"] and q["sql"].startswith("SELECT")]
+
+
+def test_customer_caps_read_one_tally_row_per_period_in_one_query(org, program, member, add_bill):
+    from apps.rules.models import RuleCustomerTally
+
+    rules = {period: rule_create(org=org, program=program, name=f"Capped {period}", event_type="BILL_ADDED",
+                                 status="RUNNING", max_points_per_customer=D("60"), customer_cap_period=period,
+                                 effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+             for period in ("MONTH", "YEAR")}
+    with CaptureQueriesContext(connection) as ctx:  # the first award in each period: summed from the history once
+        add_bill(sale("H-1", ("RICE5", 2, "250")))
+    assert len(_cap_lookups(ctx.captured_queries)) == 1 and len(_cap_sums(ctx.captured_queries)) == 1
     with CaptureQueriesContext(connection) as ctx:
         result = add_bill(sale("H-2", ("RICE5", 1, "250")))
-    sums = [q for q in ctx.captured_queries if "rules_ruleaward" in q["sql"] and "SUM" in q["sql"]]
-    assert len(sums) == 1
+    assert len(_cap_lookups(ctx.captured_queries)) == 1 and _cap_sums(ctx.captured_queries) == []
     # 60 + 60 of room at first; the first bill took 50 + 50, so this one gets 10 + 10
     assert result.bill.points == D("20")
+    tallies = {t.rule_id: t for t in RuleCustomerTally.objects.filter(customer=member)}
+    assert {rule_id: t.points for rule_id, t in tallies.items()} == {rule.pk: D("60") for rule in rules.values()}
+    assert tallies[rules["YEAR"].pk].period_key.count("/") == 1 and tallies[rules["YEAR"].pk].org_id == org.pk
+    assert add_bill(sale("H-3", ("RICE5", 1, "250"))).bill.points == 0  # both caps reached
+
+
+def test_a_missing_tally_is_summed_from_the_award_history_and_starts_again(org, program, member, add_bill):
+    """Tallies start from the award history: awards made before tallies existed, or a cap period that changed."""
+    from apps.rules.models import RuleAward, RuleCustomerTally
+    from apps.rules.services import rule_update
+
+    rule = rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
+                       max_points_per_customer=D("80"), customer_cap_period="MONTH",
+                       effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    add_bill(sale("H-1", ("RICE5", 1, "250")))  # 25
+    RuleCustomerTally.objects.all().delete()  # as before this release: only the history
+    assert add_bill(sale("H-2", ("RICE5", 1, "250"))).bill.points == D("25")
+    assert RuleCustomerTally.objects.get().points == D("50")
+    # a yearly cap instead: a period with no row, summed from the same history
+    rule_update(org=org, rule=rule, customer_cap_period="YEAR")
+    assert add_bill(sale("H-3", ("RICE5", 2, "250"))).bill.points == D("30")  # 80 - 50
+    year = RuleCustomerTally.objects.exclude(pk=RuleCustomerTally.objects.order_by("id")[0].pk).get()
+    assert year.points == D("80") == sum(RuleAward.objects.filter(rule=rule).values_list("points", flat=True))
 
 
 def test_customer_cap_periods_follow_the_org_time_zone_on_every_backend(org, program, member, add_bill):
@@ -277,21 +311,26 @@ def test_the_large_statements_are_prepared_once_per_connection(settings, org, me
                                amount=D(5)) for i in range(2)]
 
     settings.DB_PREPARED_STATEMENTS = True
-    for number in ("H-2", "H-3"):  # on one connection: EXECUTE each time, the PREPARE went to the session once
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH p AS (INSERT%%'")
+            return cursor.fetchone()[0]
+
+    for number in ("H-2", "H-3"):  # on one connection: prepared on the first run, then only executed
         bill, lines = family(number)
         with CaptureQueriesContext(connection) as queries:
             assert family_insert_unless_conflict(bill, lines)
-        assert len(queries) == 1 and queries[0]["sql"].startswith("EXECUTE loyalty_")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'loyalty%%'")
-        assert cursor.fetchone()[0] >= 1
-    # a session without the statement (a new connection) prepares it again
-    from apps.core import rows
-
-    connection.connection.execute("DEALLOCATE ALL")
-    rows._PREPARED.pop(connection.connection, None)
+        assert len(queries) == 1 and queries[0]["sql"].startswith("WITH p AS (INSERT")  # the text, as logs show it
+        assert prepared() == 1
+    # a ROLLBACK makes psycopg deallocate what it prepared: the next run prepares the statement again
+    with pytest.raises(DataError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")
+    assert prepared() == 0
     bill, lines = family("H-4")
     assert family_insert_unless_conflict(bill, lines) and BillLine.objects.filter(bill=bill).count() == 2
+    assert prepared() == 1
     # switched off (or with DB_CONN_MAX_AGE=0): the statement goes as it is
     settings.DB_PREPARED_STATEMENTS = False
     bill, lines = family("H-5")
@@ -318,3 +357,35 @@ def test_a_bill_under_rolling_expiry_moves_every_live_lot_to_its_new_window(org,
     assert set(lots.values_list("expires_at", flat=True)) == {second.billing_time + timedelta(days=30)}
     entry_ids = set(LedgerEntry.objects.filter(account__customer=member).values_list("pk", flat=True))
     assert set(RuleAward.objects.filter(customer=member).values_list("ledger_entry_id", flat=True)) <= entry_ids
+
+
+def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, org, member):
+    """The customer by identifier and the lock with the labels go through rows.hot_cursor: prepared on a kept
+    connection, with the same answers as unprepared."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from apps.customers.selectors import customer_lookup
+    from apps.labels.selectors import customer_lock_and_label_names
+    from apps.labels.services import customer_labels_change, label_create
+
+    label_create(org=org, name="VIP")
+    customer_labels_change(org=org, customer=member, add=["VIP"])
+
+    def answers():
+        found = customer_lookup(org=org, identifier_type="mobile", value="919845012345")
+        return found.pk, found.first_name, customer_lock_and_label_names(org=org, customer_id=member.pk)
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    settings.DB_PREPARED_STATEMENTS = False
+    plain = answers()
+    assert plain == (member.pk, "Asha", ["VIP"]) and prepared() == []
+    settings.DB_PREPARED_STATEMENTS = True
+    assert answers() == plain and answers() == plain
+    statements = prepared()
+    assert len(statements) == 2
+    assert any('INNER JOIN "customers_customeridentifier"' in text and "$3" in text for text in statements)
+    assert any(text.startswith('SELECT ARRAY(SELECT "labels_label"."name"') for text in statements)
