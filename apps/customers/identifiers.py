@@ -5,6 +5,8 @@ country as the default region; emails are lower-cased; other identifiers are tri
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -42,7 +44,16 @@ def mobile_normalise(raw, *, org) -> str | None:
     compact = "".join(ch for ch in text if ch.isdigit() or ch == "+")
     if not compact or compact.count("+") > 1 or ("+" in compact and not compact.startswith("+")):
         return None
-    candidates = [(compact, None)] if compact.startswith("+") else [(compact, region_of(org)), ("+" + compact, None)]
+    if len(compact) > 32:  # E.164 numbers have at most 15 digits; nothing this long is one (nor cached)
+        return None
+    return _mobile_e164(compact, None if compact.startswith("+") else region_of(org))
+
+
+@lru_cache(maxsize=8192)
+def _mobile_e164(compact: str, region: str | None) -> str | None:
+    """mobile_normalise of a compacted number in the org's default region: a pure function of the two (the
+    numbering plans are phonenumbers' static metadata), so a process remembers the numbers its tills keep sending."""
+    candidates = [(compact, None)] if compact.startswith("+") else [(compact, region), ("+" + compact, None)]
     for number, region in candidates:
         try:
             parsed = phonenumbers.parse(number, region)
