@@ -35,13 +35,13 @@ PHASES = [
     ("apps.transactions.services.bills", "_customer_of", "customer by identifier"),
     ("apps.transactions.services.bills", "_bill_build", "bill built and full_clean()"),
     ("apps.transactions.services.bills", "earn_prepare", "customer lock and labels"),
-    ("apps.transactions.services.bills", "bill_plan", "plan: context, cap sums, rules, log"),
+    ("apps.transactions.services.bills", "bill_plan", "plan: context, cap tallies, rules, log"),
     ("apps.transactions.services.earning", "rules_evaluate", "  rules engine (20 rules)"),
     ("apps.rules.engine", "activation_build", "    CEL activation"),
     ("apps.transactions.services.bills", "family_insert_unless_conflict", "bill, lines and tenders insert"),
     ("apps.transactions.services.bills", "bill_award", "award: ledger credit and award rows"),
     ("apps.rules.effects.apply_points", "_credit", "  ledger credit (account lock; its writes join the batch)"),
-    ("apps.core.rows", "WriteBatch.run", "  entry, lot, account totals and award rows (one statement)"),
+    ("apps.core.rows", "WriteBatch.run", "  entry, lot, account totals, award rows, tallies (one statement)"),
     ("apps.transactions.api.v2.shapes", "add_response", "response shape"),
 ]
 
