@@ -147,11 +147,18 @@ class BacktestAdmin(OrgScopedAdmin):
 
 @admin.register(RuleAward)
 class RuleAwardAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
-    list_display = ("id", "rule", "customer", "points", "source_type", "source_ref", "awarded_at")
-    list_select_related = ("rule", "customer")
+    """One row per ledger credit the rules made; each rule's share is in `rules` (the bill's evaluation log names
+    them)."""
+
+    list_display = ("id", "customer", "points", "rule_shares", "source_type", "source_ref", "awarded_at")
+    list_select_related = ("customer",)
     list_filter = ("source_type",)
     search_fields = ("source_ref", "idempotency_key")
     raw_id_fields = ("customer", "ledger_entry")
+
+    @admin.display(description="points by rule")
+    def rule_shares(self, obj: RuleAward) -> str:
+        return ", ".join(f"rule {rule_id}: {points}" for rule_id, points in obj.rules.items())
 
 
 @admin.register(RuleCustomerTally)

@@ -101,18 +101,24 @@ class Rule(OrgOwned):
 
 
 class RuleAward(OrgOwned):
-    """Points one rule awarded to one customer for one event (the history behind customer caps and backtests)."""
+    """What the rules awarded one customer for one event in one ledger credit: the total, each rule's share and
+    each award's key (the history behind customer caps, budgets and backtests, and the record replays read).
 
-    # Written on every bill: no index of their own where a composite index below starts with the same column
-    # (org: rules_award_source_idx and the key's unique index; rule: rules_award_cap_idx).
+    One row per credit, not per rule: a bill that 13 rules award writes one row, with 13 entries in `rules` and in
+    `effects`. Written on every bill, so it carries only the indexes its readers use.
+    """
+
     org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
-    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="awards", db_index=False)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    # Indexed by rules_award_customer_idx (customer, awarded_at), which the customer's foreign key uses too.
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+", db_index=False)
     program = models.ForeignKey("points.LoyaltyProgram", on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(**POINTS)
+    points = models.DecimalField(**POINTS, help_text="All the rules' awards in this credit.")
+    rules = models.JSONField(default=dict, blank=True, help_text='Points by rule id: {"12": "25.000"}.')
+    effects = models.JSONField(default=dict, blank=True,
+                               help_text="Points by award key (a rule's effect for this event), for replays.")
     source_type = models.CharField(max_length=16)
     source_ref = models.CharField(max_length=128)
-    idempotency_key = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=200, help_text="The ledger credit's key.")
     ledger_entry = models.ForeignKey("points.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     awarded_at = models.DateTimeField(help_text="When the event happened (caps count periods by this).")
@@ -124,15 +130,18 @@ class RuleAward(OrgOwned):
             models.UniqueConstraint(fields=["org", "idempotency_key"], name="%(app_label)s_%(class)s_unique_key"),
         ]
         indexes = [
-            # Customer-per-period caps: Σ points of one rule for one customer since a date.
-            models.Index(fields=["rule", "customer", "awarded_at"], name="rules_award_cap_idx"),
-            # Backtests: what each rule actually awarded for a set of bills.
+            # A customer's awards in a cap period, when the period has no tally yet (RuleCustomerTally).
+            models.Index(fields=["customer", "awarded_at"], name="rules_award_customer_idx"),
+            # Replays and backtests: the awards of a set of bills.
             models.Index(fields=["org", "source_type", "source_ref"], name="rules_award_source_idx"),
             models.Index(fields=["org", "-created_at", "-id"], name="rules_award_org_created_idx"),  # Default ordering
         ]
 
     def __str__(self) -> str:
-        return f"{self.points} points by rule {self.rule_id} to customer {self.customer_id}"
+        return f"{self.points} points by {len(self.rules)} rule(s) to customer {self.customer_id}"
+
+    def rule_points(self) -> dict[int, Decimal]:
+        return {int(rule_id): Decimal(points) for rule_id, points in self.rules.items()}
 
 
 class RuleCustomerTally(OrgOwned):

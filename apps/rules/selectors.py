@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from apps.core.orgcache import org_data
 from apps.core.rows import hot_cursor
@@ -107,25 +107,29 @@ def _decimal(value) -> Decimal:
 
 
 def _awards_summed(*, org_id: int, customer_id: int, windows: list[tuple]) -> dict[tuple, Decimal]:
-    """The customer's awards per window, summed from the award history in one statement."""
-    quote = connection.ops.quote_name
-    table, points = quote(RuleAward._meta.db_table), quote("points")
-    sums, params = [], []
-    for rule_id, since, until in windows:
-        conditions = [f"{quote('rule_id')} = %s", f"{quote('customer_id')} = %s", f"{quote('org_id')} = %s"]
-        params += [rule_id, customer_id, org_id]
-        if since is not None:  # datetimes as the backend stores them (SQLite: naive UTC text)
-            conditions.append(f"{quote('awarded_at')} >= %s")
-            params.append(connection.ops.adapt_datetimefield_value(since))
+    """The customer's awards per window, summed from the award history (one row per credit; each rule's share is
+    in its `rules`): a range of the (customer, awarded_at) index per window."""
+    found = {}
+    for window in windows:
+        rule_id, since, until = window
+        rows = RuleAward.objects.filter(org_id=org_id, customer_id=customer_id, rules__has_key=str(rule_id))
+        if since is not None:
+            rows = rows.filter(awarded_at__gte=since)
         if until is not None:
-            conditions.append(f"{quote('awarded_at')} < %s")
-            params.append(connection.ops.adapt_datetimefield_value(until))
-        sums.append(f"(SELECT SUM({points}) FROM {table} WHERE {' AND '.join(conditions)})")
-    # Not prepared (rows.hot_cursor): PostgreSQL's generic plan for it reads the awards through the wrong index.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sums)}", params)
-        totals = cursor.fetchone()
-    return {window: _decimal(total) if total is not None else ZERO for window, total in zip(windows, totals)}
+            rows = rows.filter(awarded_at__lt=until)
+        found[window] = _rule_total(rows, rule_id)[0]
+    return found
+
+
+def _rule_total(rows, rule_id: int, *, many: bool = False) -> tuple[Decimal, int]:
+    """(points, rows) of one rule's shares in these award rows, read from their `rules` JSON (summed here: the
+    ORM's JSON key transforms take a key of digits for an array index). many: read them in chunks."""
+    key, total, count = str(rule_id), ZERO, 0
+    shares_of = rows.values_list("rules", flat=True)
+    for shares in (shares_of.iterator(chunk_size=2000) if many else shares_of):
+        total += Decimal(shares[key])
+        count += 1
+    return total, count
 
 
 def rule_budget_used(*, rule_id: int) -> Decimal:
@@ -135,9 +139,17 @@ def rule_budget_used(*, rule_id: int) -> Decimal:
 
 def rule_awards_by_source(*, org, source_type: str, source_refs: list[str]) -> dict[int, Decimal]:
     """Points each rule actually awarded for these sources (e.g. bills), keyed by rule id."""
-    rows = (RuleAward.objects.for_org(org).filter(source_type=source_type, source_ref__in=source_refs)
-            .values("rule_id").annotate(total=Sum("points")).order_by("rule_id"))
-    return {row["rule_id"]: row["total"] for row in rows}
+    totals: dict[int, Decimal] = {}
+    for shares in (RuleAward.objects.for_org(org).filter(source_type=source_type, source_ref__in=source_refs)
+                   .values_list("rules", flat=True)):
+        for rule_id, points in shares.items():
+            totals[int(rule_id)] = totals.get(int(rule_id), ZERO) + Decimal(points)
+    return dict(sorted(totals.items()))
+
+
+def rule_awarded_history(*, org, rule_id: int) -> tuple[Decimal, int]:
+    """(points, credits) a rule has awarded in the org's whole award history (a budget's starting tally)."""
+    return _rule_total(RuleAward.objects.for_org(org).filter(rules__has_key=str(rule_id)), rule_id, many=True)
 
 
 def backtest_get(*, org, backtest_id) -> Backtest:

@@ -26,9 +26,21 @@ def _result(effect: PlannedEffect, key: str, **extra) -> dict:
             "linePoints": {str(k): str(v) for k, v in sorted(effect.line_points.items())}, **extra}
 
 
-def _replayed(effect: PlannedEffect, key: str, done, run: ApplyRun) -> dict:
+def _replayed(effect: PlannedEffect, key: str, points: Decimal, run: ApplyRun) -> dict:
     return _result(effect, key, applied=True, replayed=True,
-                   points=str(done.points.quantize(quantum_for(run.context.program))))
+                   points=str(points.quantize(quantum_for(run.context.program))))
+
+
+def _awarded(run: ApplyRun, keys: list[str]) -> dict[str, Decimal]:
+    """The points recorded under these award keys for the run's source (its award rows, one per credit, list them
+    by key): what a replay returns instead of awarding again."""
+    from ..models import RuleAward
+
+    wanted, found = set(keys), {}
+    for effects in RuleAward.objects.filter(org=run.org, source_type=run.source_type,
+                                            source_ref=run.source_ref).values_list("effects", flat=True):
+        found.update({key: Decimal(points) for key, points in effects.items() if key in wanted})
+    return found
 
 
 def _customer_lock(run: ApplyRun) -> None:
@@ -132,13 +144,11 @@ def _credit_key(run: ApplyRun, group: int, groups: int, earlier: int) -> str:
 def awards_apply(*, effects: list[PlannedEffect], run: ApplyRun) -> list[dict]:
     """Credit a bill's awards once per key, in one ledger credit per credit_terms group; results in effect order.
 
-    A replay (the awards' keys are recorded) returns what the first call credited and posts nothing.
+    A replay (the awards' keys are recorded) returns what the first call credited and posts nothing. Replays are
+    found by the event's source: calls with one idempotency prefix name one source.
     """
-    from ..models import RuleAward
-
     keys = [run.key(effect) for effect in effects]
-    done = {} if run.fresh else {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org,
-                                                                                         idempotency_key__in=keys)}
+    done = {} if run.fresh else _awarded(run, keys)
     pending = [(effect, key) for effect, key in zip(effects, keys, strict=True) if key not in done]
     results = {key: _replayed(effect, key, done[key], run) for effect, key in zip(effects, keys, strict=True)
                if key in done}
@@ -147,7 +157,7 @@ def awards_apply(*, effects: list[PlannedEffect], run: ApplyRun) -> list[dict]:
     return [results[key] for key in keys]
 
 
-AWARD_COLUMNS = ("org_id", "rule_id", "customer_id", "program_id", "points", "source_type", "source_ref",
+AWARD_COLUMNS = ("org_id", "customer_id", "program_id", "points", "rules", "effects", "source_type", "source_ref",
                  "idempotency_key", "ledger_entry_id", "awarded_at", "created_at")
 
 
@@ -166,23 +176,30 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
         return results
     # A fresh bill's credits and award rows go to the database together (one statement on PostgreSQL).
     batch = WriteBatch() if run.fresh else None
-    entries = {terms: _credit(run=run, effects=[e for e, _ in members],
-                              key=_credit_key(run, n, len(groups), earlier), batch=batch)
-               for n, (terms, members) in enumerate(groups.items(), start=1)}
+    credit_keys = {terms: _credit_key(run, n, len(groups), earlier) for n, terms in enumerate(groups, start=1)}
+    entries = {terms: _credit(run=run, effects=[e for e, _ in members], key=credit_keys[terms], batch=batch)
+               for terms, members in groups.items()}
     # A credit that replayed an entry under the account lock means a concurrent first call with these keys has
     # committed: look for its awards again. A fresh credit proves no such call did (it would own the entry's key).
     keys = [key for members in groups.values() for _, key in members]
     replayed = any(getattr(entry, "replayed", False) for entry in entries.values())
-    if replayed and (done := {a.idempotency_key: a for a in RuleAward.objects.filter(org=run.org,
-                                                                                  idempotency_key__in=keys)}):
+    if replayed and (done := _awarded(run, keys)):
         for members in groups.values():
             results.update({key: _replayed(effect, key, done[key], run) for effect, key in members if key in done})
         return results
     context, now = run.context, timezone.now()
-    # Every value is computed here and the keys were checked under the lock: no full_clean (a query per constraint).
-    rows = [(run.org.pk, effect.rule_id, context.customer.pk, context.program.pk, effect.points, run.source_type,
-             run.source_ref, key, batch.ref(entries[terms]) if batch else entries[terms].pk, context.occurred_at, now)
-            for terms, members in groups.items() for effect, key in members]
+    # One award row per credit: its total, each rule's share and each award's key. Every value is computed here and
+    # the keys were checked under the lock: no full_clean (a query per constraint).
+    rows = []
+    for terms, members in groups.items():
+        by_rule: dict[str, Decimal] = {}
+        for effect, _ in members:
+            by_rule[str(effect.rule_id)] = by_rule.get(str(effect.rule_id), ZERO) + effect.points
+        rows.append((run.org.pk, context.customer.pk, context.program.pk, sum((e.points for e, _ in members), ZERO),
+                     {rule_id: str(points) for rule_id, points in by_rule.items()},
+                     {key: str(effect.points) for effect, key in members}, run.source_type, run.source_ref,
+                     credit_keys[terms], batch.ref(entries[terms]) if batch else entries[terms].pk,
+                     context.occurred_at, now))
     if batch is not None:
         batch.values(RuleAward, AWARD_COLUMNS, rows)
     else:

@@ -4,14 +4,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from ..choices import EventType, RuleStatus, TierCrossing
 from ..effects import effects_clean
 from ..errors import EarnPercentInvalid, RuleCannotRun, RuleInvalid
 from ..expressions import condition_check
-from ..models import ProgramRuleSettings, Rule, RuleAward, RuleTally
+from ..models import ProgramRuleSettings, Rule, RuleTally
+from ..selectors import rule_awarded_history
 
 DEFAULT_EARN_KEY = "default-earn"
 EDITABLE = ("name", "description", "event_type", "condition", "effects", "status", "priority", "stop_if_false",
@@ -61,9 +61,8 @@ def _tally_ensure(*, org, rule: Rule) -> None:
     """A budgeted rule keeps a running total; when a budget is first set, the total starts from its history."""
     if rule.budget_points is None or RuleTally.objects.filter(rule=rule).exists():
         return
-    history = RuleAward.objects.filter(rule=rule).aggregate(total=Sum("points"), count=Count("id"))
-    RuleTally.objects.create(org=org, rule=rule, awarded_points=history["total"] or Decimal("0"),
-                             award_count=history["count"])
+    total, count = rule_awarded_history(org=org, rule_id=rule.pk)
+    RuleTally.objects.create(org=org, rule=rule, awarded_points=total, award_count=count)
 
 
 @transaction.atomic

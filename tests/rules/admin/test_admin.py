@@ -126,7 +126,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, org, program, cu
     def add_rows(n):
         for _ in range(n):
             rule = RuleFactory(org=org, program=program)
-            RuleAward.objects.create(org=org, rule=rule, customer=customer, program=program, points=D("1"),
+            RuleAward.objects.create(org=org, rules={str(rule.pk): "1"}, customer=customer, program=program, points=D("1"),
                                      source_type="BILL", source_ref=str(rule.pk), idempotency_key=f"k{rule.pk}",
                                      awarded_at=rule.created_at)
             RuleOutboxEvent.objects.create(org=org, rule=rule, event_name="e", dedupe_key=f"d{rule.pk}")

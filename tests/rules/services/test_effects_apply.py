@@ -54,11 +54,13 @@ def test_awards_are_keyed_per_rule_and_effect_and_credited_once_per_bill(org, pr
                                      {"ruleId": other.pk, "ruleName": "Bonus", "points": "3"}]}
     lot = PointsLot.objects.get(credit_entry=entry)
     assert (lot.amount, lot.earned_at, lot.is_transferable) == (D("18"), context.occurred_at, True)
-    assert sorted(RuleAward.objects.values_list("rule_id", "idempotency_key", "points", "ledger_entry_id",
-                                                "source_ref", "awarded_at")) == sorted([
-        (rule.pk, keys[0], D("10"), entry.pk, "7", context.occurred_at),
-        (rule.pk, keys[1], D("5"), entry.pk, "7", context.occurred_at),
-        (other.pk, keys[2], D("3"), entry.pk, "7", context.occurred_at)])
+    # one award row for the credit: each rule's share and each award's key
+    award = RuleAward.objects.get()
+    assert (award.idempotency_key, award.points, award.ledger_entry_id, award.source_ref, award.awarded_at) == (
+        "bill:7:awards", D("18"), entry.pk, "7", context.occurred_at)
+    assert award.rule_points() == {rule.pk: D("15"), other.pk: D("3")}
+    assert {key: D(points) for key, points in award.effects.items()} == {
+        keys[0]: D("10"), keys[1]: D("5"), keys[2]: D("3")}
 
 
 def test_awards_with_other_credit_terms_get_their_own_credit(org, program, customer, event):

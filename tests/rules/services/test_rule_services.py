@@ -130,11 +130,14 @@ def test_setting_a_budget_starts_the_tally_from_history(org, program, customer):
     from apps.rules.models import RuleAward
 
     rule = create(org, program)
-    RuleAward.objects.create(org=org, rule=rule, customer=customer, program=program, points=D("40"),
-                             source_type="BILL", source_ref="1", idempotency_key="k1", awarded_at=rule.created_at)
+    other = create(org, program)
+    for n, shares in enumerate([{rule.pk: "40", other.pk: "5"}, {other.pk: "7"}, {rule.pk: "2.5"}]):
+        RuleAward.objects.create(org=org, rules={str(k): v for k, v in shares.items()}, customer=customer,
+                                 program=program, points=sum(D(v) for v in shares.values()), source_type="BILL",
+                                 source_ref=str(n), idempotency_key=f"k{n}", awarded_at=rule.created_at)
     rule_update(org=org, rule=rule, budget_points=D("100"))
     tally = RuleTally.objects.get(rule=rule)
-    assert (tally.awarded_points, tally.award_count) == (D("40"), 1)
+    assert (tally.awarded_points, tally.award_count) == (D("42.5"), 2)
 
 
 def test_default_earn_rule_is_idempotent_and_follows_the_percent(org, program):

@@ -83,8 +83,11 @@ def test_concurrent_bills_never_pass_a_per_customer_cap(world):
         for i in range(8)])
     # then every bill went in, the bonus stopped exactly at the cap, and the ledger agrees
     assert not [r for r in results if isinstance(r, Exception)], results
-    awarded = sum(a.points for a in RuleAward.objects.filter(rule=bonus))
+    awarded = sum(a.rule_points().get(bonus.pk, 0) for a in RuleAward.objects.filter(org=org))
     assert awarded == D("120")
+    from apps.rules.models import RuleCustomerTally
+
+    assert RuleCustomerTally.objects.get(rule=bonus, customer=customer).points == D("120")
     account = PointsAccount.objects.get(customer=customer)
     assert account.available == D("8") * D("25") + D("120")
     assert ledger_check(org=org) == []
