@@ -39,9 +39,9 @@ PHASES = [
     ("apps.transactions.services.earning", "rules_evaluate", "  rules engine (20 rules)"),
     ("apps.rules.engine", "activation_build", "    CEL activation"),
     ("apps.transactions.services.bills", "family_insert_unless_conflict", "bill, lines and tenders insert"),
-    ("apps.transactions.services.bills", "bill_award", "award: ledger credit and award rows"),
+    ("apps.transactions.services.bills", "bill_award", "award: ledger credit, award row, tallies"),
     ("apps.rules.effects.apply_points", "_credit", "  ledger credit (account lock; its writes join the batch)"),
-    ("apps.core.rows", "WriteBatch.run", "  entry, lot, account totals, award rows, tallies (one statement)"),
+    ("apps.core.rows", "WriteBatch.run", "  entry, lot, account totals, award row, tallies (one statement)"),
     ("apps.transactions.api.v2.shapes", "add_response", "response shape"),
 ]
 

@@ -400,7 +400,7 @@ def report(minimal: dict, bills: dict, one_rule: dict, queries: tuple[int, int, 
         f"bill p99 {bills['p99']} ms (target <= 50 ms: {verdict(bills['p99'] <= 50)}).", "",
         f"Of the bill's {bill_queries} statements (BEGIN and COMMIT included), {apply_queries} apply the rules' effects "
         "(apps.rules effects_apply: the account lock, then one statement for the ledger entry, the lot, the account "
-        "totals, the award rows and the capped rules' tallies); the others find the customer, lock it and read its "
+        "totals, the award row and the capped rules' tallies); the others find the customer, lock it and read its "
         "labels, read the capped rules' tallies for the customer, and store the bill with its lines and tenders (one statement). Authentication, "
         "master data and the product lookups come from the process's caches (docs/architecture.md).",
     ]

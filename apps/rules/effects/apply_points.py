@@ -174,7 +174,7 @@ def _pending_apply(*, pending: list, run: ApplyRun, earlier: int) -> dict:
             groups.setdefault(credit_terms(effect), []).append((effect, key))
     if not groups:
         return results
-    # A fresh bill's credits and award rows go to the database together (one statement on PostgreSQL).
+    # A fresh bill's credits, award rows and cap tallies go to the database together (one statement on PostgreSQL).
     batch = WriteBatch() if run.fresh else None
     credit_keys = {terms: _credit_key(run, n, len(groups), earlier) for n, terms in enumerate(groups, start=1)}
     entries = {terms: _credit(run=run, effects=[e for e, _ in members], key=credit_keys[terms], batch=batch)

@@ -18,11 +18,11 @@ def effects_apply(*, org, evaluation: Evaluation, context: EventContext, source_
                   customer_locked: bool = False) -> list[dict]:
     """Apply the planned effects in order and return what each did. Safe to call twice with the same prefix.
 
-    Each effect is keyed f"{idempotency_prefix}:rule:{rule_id}:{n}" (n: its position in the rule): the award,
-    message and outbox rows are unique on it, and labels are set-like. All awards are applied first, together: one
-    ledger credit f"{idempotency_prefix}:awards" for their summed points (its meta lists the points per rule; awards
-    needing another expiry or transferability get a credit per group), the award rows in one insert, the customer
-    and account locked once. Customer caps and budgets are checked again under lock; if a concurrent event used the
+    Each effect is keyed f"{idempotency_prefix}:rule:{rule_id}:{n}" (n: its position in the rule): award keys are
+    recorded once (in their credit's award row), message and outbox rows are unique on it, and labels are set-like.
+    All awards are applied first, together: one ledger credit f"{idempotency_prefix}:awards" for their summed points
+    (its meta lists the points per rule; awards needing another expiry or transferability get a credit per group),
+    one award row per credit with each rule's share, the customer and account locked once. Customer caps and budgets are checked again under lock; if a concurrent event used the
     room, the award (and evaluation.total_points) is lowered in place — callers storing per-line points should read
     them from the effects after this call. Post-earn listeners (apps.rules.hooks) are the caller's to run.
 
