@@ -130,11 +130,18 @@ def _reader(field):
     return field.pre_save
 
 
-@lru_cache(maxsize=1024)
 def _preparers(model, fields: tuple, alias: str) -> tuple:
-    """(read, convert) per field: pre_save and get_db_prep_save, as the ORM applies them on save()."""
+    """(read, convert) per field: pre_save and get_db_prep_save, as the ORM applies them on save().
+
+    Cached by the fields' attnames: hashing a tuple of Field objects calls Django's Field.__hash__ (Python) for each,
+    a few hundred times per bill; the names' hashes are kept by the strings."""
+    return _preparers_named(model, tuple([f.attname for f in fields]), alias)
+
+
+@lru_cache(maxsize=1024)
+def _preparers_named(model, names: tuple[str, ...], alias: str) -> tuple:
     connection = connections[alias]
-    return tuple((_reader(f), _converter(f, connection)) for f in fields)
+    return tuple((_reader(f), _converter(f, connection)) for f in (model._meta.get_field(n) for n in names))
 
 
 def values_of(obj, fields: tuple, alias: str, add: bool) -> list:
@@ -656,11 +663,11 @@ class WriteBatch:
                 _, obj, columns, values, _ = step
                 refs = tuple((index, value.step) for index, value in enumerate(values) if isinstance(value, Ref))
                 as_json, own = _row_params([value for value in values if not isinstance(value, Ref)])
-                shape.append(("insert", type(obj), columns, refs, as_json))
+                shape.append(("insert", type(obj), _names(columns), refs, as_json))
                 params.extend(own)
             elif step[0] == "update":
                 _, obj, _, fields, values = step
-                shape.append(("update", type(obj), fields))
+                shape.append(("update", type(obj), _names(fields)))
                 params.extend([*values, obj.pk])
             elif step[0] == "sql":
                 shape.append(("sql", None, step[1]))
@@ -676,7 +683,7 @@ class WriteBatch:
                         for row in zip(*columns)]
                 as_json, rows_params = _rowset_params(rows)
                 params.extend(rows_params)
-                shape.append(("values", model, fields, ref_steps, as_json))
+                shape.append(("values", model, _names(fields), ref_steps, as_json))
         sql, inserts = _batch_sql(tuple(shape), self.alias)
         connection = connections[self.alias]
         with hot_cursor(connection) as cursor:
@@ -692,10 +699,14 @@ class WriteBatch:
                 setattr(obj, field.attname, steps[ref.step][1].pk)
 
 
+def _names(fields) -> tuple[str, ...]:
+    return tuple([f.attname for f in fields])
+
+
 @lru_cache(maxsize=256)
 def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
-    """A WriteBatch's statement for its shape (the kinds, models, columns and Ref positions of its steps) and the
-    steps whose ids it answers; the parameters go in the order run() lists them."""
+    """A WriteBatch's statement for its shape (the kinds, models, columns (attnames: cheap to hash) and Ref positions
+    of its steps) and the steps whose ids it answers; the parameters go in the order run() lists them."""
     connection = connections[alias]
     quote = connection.ops.quote_name
 
@@ -707,6 +718,7 @@ def _batch_sql(shape: tuple, alias: str) -> tuple[str, tuple[int, ...]]:
         if kind == "sql":
             ctes.append(f"w{n} AS ({fields})")  # the caller's statement (in the place of the fields)
             continue
+        fields = tuple(model._meta.get_field(name) for name in fields)
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         names = ", ".join(quote(f.column) for f in fields)
         if kind == "insert":
