@@ -264,8 +264,12 @@ def _prepares(connection) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _preparing_cursor_class():
+def _preparing_cursor_kit():
+    """(the cursor class, the timestamptz OID, register_tzloader, psycopg's text format), imported once."""
     import psycopg
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
 
     class PreparingCursor(psycopg.Cursor):
         """Binds on the server and prepares every statement it runs (unless told not to)."""
@@ -278,7 +282,7 @@ def _preparing_cursor_class():
             self._query = pgq
             return super()._send_query_prepared(name, pgq, binary=binary)
 
-    return PreparingCursor
+    return PreparingCursor, TIMESTAMPTZ_OID, register_tzloader, Format.TEXT
 
 
 def hot_cursor(connection):
@@ -289,21 +293,18 @@ def hot_cursor(connection):
     a prepared statement for any values once it has run it five times."""
     if not _prepares(connection):
         return connection.cursor()
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg.pq import Format
-
+    cursor_class, timestamptz_oid, register_tzloader, text_format = _preparing_cursor_kit()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        if connection.connection.prepare_threshold is None:
+        raw_connection = connection.connection
+        if raw_connection.prepare_threshold is None:
             # Django turns preparing off (None); psycopg then prepares nothing, even when asked. Only this cursor asks:
             # Django's own cursors bind on the client, and those never prepare.
-            connection.connection.prepare_threshold = 2 ** 31 - 1
-        raw = _preparing_cursor_class()(connection.connection)
-        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-        if connection.timezone != loader.timezone:  # as DatabaseWrapper.create_cursor does
-            register_tzloader(connection.timezone, raw)
+            raw_connection.prepare_threshold = 2 ** 31 - 1
+        raw = cursor_class(raw_connection)
+        if connection.timezone != raw_connection.adapters.get_loader(timestamptz_oid, text_format).timezone:
+            register_tzloader(connection.timezone, raw)  # as DatabaseWrapper.create_cursor does
         return connection._prepare_cursor(raw)
 
 
