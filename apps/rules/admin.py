@@ -145,6 +145,24 @@ class BacktestAdmin(OrgScopedAdmin):
         return HttpResponseRedirect(reverse("admin:rules_backtest_change", args=[obj.pk]))
 
 
+class AwardRuleFilter(admin.SimpleListFilter):
+    """The award rows a rule has a share in (the staff member's own org's rules)."""
+
+    title = "rule"
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        org = getattr(request, "org", None) or getattr(request.user, "org", None)
+        rules = Rule.objects.all() if org is None else Rule.objects.for_org(org)
+        return [(rule.pk, rule.name) for rule in rules.order_by("name", "id")[:500]]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and str(value).isdigit():
+            return queryset.filter(rules__has_key=str(int(value)))
+        return queryset
+
+
 @admin.register(RuleAward)
 class RuleAwardAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
     """One row per ledger credit the rules made; each rule's share is in `rules` (the bill's evaluation log names
@@ -152,7 +170,7 @@ class RuleAwardAdmin(ReadOnlyAdminMixin, OrgScopedAdmin):
 
     list_display = ("id", "customer", "points", "rule_shares", "source_type", "source_ref", "awarded_at")
     list_select_related = ("customer",)
-    list_filter = ("source_type",)
+    list_filter = ("source_type", AwardRuleFilter)
     search_fields = ("source_ref", "idempotency_key")
     raw_id_fields = ("customer", "ledger_entry")
 

@@ -158,3 +158,19 @@ def test_evaluation_log_template_tag():
     assert "Weekend &lt;b&gt;" in html and "stopped later rules" in html
     assert "No rule was a candidate" in Template("{% load rules_tags %}{% evaluation_log log %}").render(
         Context({"log": []}))
+
+
+def test_award_rows_filter_by_the_rule_with_a_share_in_them(admin_client, org, program, customer, other_org):
+    first, second = RuleFactory(org=org, program=program, name="First"), RuleFactory(org=org, program=program,
+                                                                                      name="Second")
+    foreign = RuleFactory(org=other_org, name="Elsewhere")
+    for n, shares in enumerate([{first.pk: "5"}, {first.pk: "2", second.pk: "3"}, {second.pk: "7"}]):
+        RuleAward.objects.create(org=org, rules={str(k): v for k, v in shares.items()}, customer=customer,
+                                 program=program, points=sum(D(v) for v in shares.values()), source_type="BILL",
+                                 source_ref=f"F-{n}", idempotency_key=f"f{n}", awarded_at=first.created_at)
+    page = admin_client.get("/admin/rules/ruleaward/").content.decode()
+    assert "First" in page and "Second" in page and "Elsewhere" not in page  # the org's rules only
+    page = admin_client.get(f"/admin/rules/ruleaward/?rule={first.pk}").content.decode()
+    assert "F-0" in page and "F-1" in page and "F-2" not in page
+    assert f"rule {second.pk}: 3" in page  # each row lists the rules' shares
+    assert admin_client.get(f"/admin/rules/ruleaward/?rule={foreign.pk}").status_code == 200
