@@ -130,12 +130,17 @@ def _reader(field):
     return field.pre_save
 
 
+def _names(fields) -> tuple[str, ...]:
+    """The fields' attnames: what caches key fields by (a tuple of Field objects hashes in Python, field by field)."""
+    return tuple([f.attname for f in fields])
+
+
 def _preparers(model, fields: tuple, alias: str) -> tuple:
     """(read, convert) per field: pre_save and get_db_prep_save, as the ORM applies them on save().
 
     Cached by the fields' attnames: hashing a tuple of Field objects calls Django's Field.__hash__ (Python) for each,
     a few hundred times per bill; the names' hashes are kept by the strings."""
-    return _preparers_named(model, tuple([f.attname for f in fields]), alias)
+    return _preparers_named(model, _names(fields), alias)
 
 
 @lru_cache(maxsize=1024)
@@ -698,10 +703,6 @@ class WriteBatch:
             _, obj, _, _, refs = steps[n]
             for field, ref in refs.items():
                 setattr(obj, field.attname, steps[ref.step][1].pk)
-
-
-def _names(fields) -> tuple[str, ...]:
-    return tuple([f.attname for f in fields])
 
 
 @lru_cache(maxsize=256)

@@ -141,7 +141,12 @@ class RuleAward(OrgOwned):
         return f"{self.points} points by {len(self.rules)} rule(s) to customer {self.customer_id}"
 
     def rule_points(self) -> dict[int, Decimal]:
-        return {int(rule_id): Decimal(points) for rule_id, points in self.rules.items()}
+        return self.shares_of(self.rules)
+
+    @staticmethod
+    def shares_of(rules: dict) -> dict[int, Decimal]:
+        """Points by rule id from a row's `rules` JSON (also when read with values_list)."""
+        return {int(rule_id): Decimal(points) for rule_id, points in rules.items()}
 
 
 class RuleCustomerTally(OrgOwned):

@@ -81,7 +81,7 @@ def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple
     Runs on every bill a per-customer cap applies to. Each window is one row of RuleCustomerTally, read by its
     unique key (one prepared statement for all windows). A window without a row (no award in the period yet since
     tallies exist, or the cap's period changed) is summed from the award history instead, each sum a range of the
-    (rule, customer, awarded_at) index; the award that follows starts the window's row from that sum.
+    (customer, awarded_at) index; the award that follows starts the window's row from that sum.
     """
     if not windows:
         return {}
@@ -124,10 +124,10 @@ def _awards_summed(*, org_id: int, customer_id: int, windows: list[tuple]) -> di
 def _rule_total(rows, rule_id: int, *, many: bool = False) -> tuple[Decimal, int]:
     """(points, rows) of one rule's shares in these award rows, read from their `rules` JSON (summed here: the
     ORM's JSON key transforms take a key of digits for an array index). many: read them in chunks."""
-    key, total, count = str(rule_id), ZERO, 0
+    total, count = ZERO, 0
     shares_of = rows.values_list("rules", flat=True)
     for shares in (shares_of.iterator(chunk_size=2000) if many else shares_of):
-        total += Decimal(shares[key])
+        total += RuleAward.shares_of(shares)[rule_id]
         count += 1
     return total, count
 
@@ -142,8 +142,8 @@ def rule_awards_by_source(*, org, source_type: str, source_refs: list[str]) -> d
     totals: dict[int, Decimal] = {}
     for shares in (RuleAward.objects.for_org(org).filter(source_type=source_type, source_ref__in=source_refs)
                    .values_list("rules", flat=True)):
-        for rule_id, points in shares.items():
-            totals[int(rule_id)] = totals.get(int(rule_id), ZERO) + Decimal(points)
+        for rule_id, points in RuleAward.shares_of(shares).items():
+            totals[rule_id] = totals.get(rule_id, ZERO) + points
     return dict(sorted(totals.items()))
 
 

@@ -89,8 +89,8 @@ def bill_evaluate(*, bill: Bill, lines: list[BillLine], tenders, customer, progr
                   prep: EarnPrep | None = None):
     """(context, evaluation, split) for a bill in memory; writes nothing (simulation uses this directly).
 
-    With an EarnPrep (the bill path), the customer's labels come from it and the customer caps of the running rules
-    are summed in one query before the rules run.
+    With an EarnPrep (the bill path), the customer's labels come from it and what the customer has used of the
+    running rules' customer caps is read in one query (their tallies) before the rules run.
     """
     context = context_build(bill=bill, lines=lines, tenders=tenders, customer=customer, program=program,
                             label_names=prep.label_names if prep is not None else None)
@@ -128,10 +128,10 @@ class EarnPrep:
 
 def earn_prepare(*, org, program, customer) -> EarnPrep:
     """Before planning a member's bill: lock the customer when a running bill rule caps points per customer (so the
-    caps are summed once, exactly, and effects_apply need not sum them again), and read the customer's labels.
+    caps are read once, exactly, and effects_apply need not read them again), and read the customer's labels.
 
-    On PostgreSQL the lock and the labels are one statement; the cap sums come after the lock (bill_evaluate), so
-    they see every award committed before it.
+    On PostgreSQL the lock and the labels are one statement; the cap tallies are read after the lock
+    (bill_evaluate), so they hold every award committed before it.
     """
     from apps.customers.models import Customer
     from apps.labels.selectors import customer_label_names_query, customer_lock_and_label_names
