@@ -1,8 +1,8 @@
 """GET /v2/customers/{id} and /v2/customers/lookup/customerDetails: the points, mlp, gapToUpgrade and gapToRenew
 embeds (pointsSummary, loyaltyProgramDetails[], upgradeStrategies, gapToRenewSummary)."""
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
