@@ -540,6 +540,19 @@ def _instance(model, alias: str, row) -> models.Model:
     return model.from_db(alias, names, values)
 
 
+def model_columns(model, *, for_write: bool = False) -> str:
+    """The model's columns, qualified by its table, in the order model_from_row reads them: for a statement of the
+    caller's own that returns the model's rows among other things."""
+    alias = router.db_for_write(model) if for_write else router.db_for_read(model)
+    return _columns_plan(model, alias)[0]
+
+
+def model_from_row(model, row, *, for_write: bool = False) -> models.Model:
+    """An instance built from model_columns' values, as the ORM builds it (from_db, with the fields' converters)."""
+    alias = router.db_for_write(model) if for_write else router.db_for_read(model)
+    return _instance(model, alias, row)
+
+
 def row_query(model, tail: str, params: list, *, for_write: bool = False) -> models.Model | None:
     """The first row of `SELECT <the model's columns> FROM <its table> <tail>`, built as the ORM builds it
     (`from_db`, with the fields' converters); None when there is none. `tail` (joins, WHERE, LIMIT, locks) is
@@ -628,12 +641,16 @@ class WriteBatch:
             raise ValueError("WriteBatch.update() needs a saved row (an insert waiting in the batch has no id yet)")
         if not self.deferred:
             return row_update(obj, names)
-        for index, step in enumerate(self._steps):
-            if step[0] == "update" and step[1] is obj:
-                names = tuple(dict.fromkeys((*step[2], *names)))
-                self._steps[index] = ("skip",)
+        # A second update of an instance takes the first one's place (later steps may refer to steps by position).
+        place = next((index for index, step in enumerate(self._steps) if step[0] == "update" and step[1] is obj), None)
+        if place is not None:
+            names = tuple(dict.fromkeys((*self._steps[place][2], *names)))
         _, fields = _update_sql(type(obj), tuple(names))
-        self._steps.append(("update", obj, tuple(names), fields, values_of(obj, fields, self.alias, False)))
+        step = ("update", obj, tuple(names), fields, values_of(obj, fields, self.alias, False))
+        if place is None:
+            self._steps.append(step)
+        else:
+            self._steps[place] = step
         return None
 
     def values(self, model, names: tuple[str, ...], rows: list[tuple]) -> None:
@@ -659,7 +676,7 @@ class WriteBatch:
         self._steps.append(("sql", sql, list(params)))
 
     def run(self) -> None:
-        steps = [step for step in self._steps if step[0] != "skip"]
+        steps = self._steps
         self._steps, self._pending = [], {}
         if not steps:
             return

@@ -77,33 +77,24 @@ def customer_label_names_query(*, org, customer_ref) -> QuerySet:
             .order_by(Lower("label__name"), "id").values_list("label__name", flat=True)[:LABEL_LIST_MAX])
 
 
-def customer_lock_and_label_names(*, org, customer_id: int) -> list[str]:
-    """Lock the customer's row (FOR UPDATE) and read the names of the labels it carries now, in one statement
-    (PostgreSQL; the bill path's first statement when a rule caps points per customer)."""
-    from django.db import connection
-
-    from apps.core.rows import hot_cursor
-
-    with hot_cursor(connection) as cursor:
-        cursor.execute(_lock_and_labels_sql(), [org.pk, customer_id, org.pk])
-        row = cursor.fetchone()
-    return list(row[0]) if row is not None else []
+def label_names_array_sql(customer_column: str) -> str:
+    """`ARRAY(...)` of the names of the active labels the customer in `customer_column` (a column of the caller's
+    statement) carries now, by name, as customer_label_names_query orders them; takes one value: the org id. For a
+    statement of the caller's own that reads the labels beside other things (the bill path's locks)."""
+    return _label_names_array_sql().replace("{customer}", customer_column)
 
 
 @lru_cache(maxsize=1)
-def _lock_and_labels_sql() -> str:
+def _label_names_array_sql() -> str:
     from django.db import connection
 
-    from apps.customers.models import Customer
-
     q = connection.ops.quote_name
-    customers, links, labels = (q(m._meta.db_table) for m in (Customer, CustomerLabel, Label))
-    return (f"SELECT ARRAY(SELECT {labels}.{q('name')} FROM {links} INNER JOIN {labels} "
+    links, labels = (q(m._meta.db_table) for m in (CustomerLabel, Label))
+    return (f"ARRAY(SELECT {labels}.{q('name')} FROM {links} INNER JOIN {labels} "
             f"ON {labels}.{q('id')} = {links}.{q('label_id')} WHERE {links}.{q('org_id')} = %s "
-            f"AND {links}.{q('customer_id')} = {customers}.{q('id')} AND {links}.{q('is_active')} "
+            f"AND {links}.{q('customer_id')} = {{customer}} AND {links}.{q('is_active')} "
             f"AND {labels}.{q('is_active')} ORDER BY LOWER({labels}.{q('name')}), {links}.{q('id')} "
-            f"LIMIT {LABEL_LIST_MAX}) FROM {customers} WHERE {customers}.{q('id')} = %s AND {customers}.{q('org_id')} = %s "
-            f"FOR UPDATE OF {customers}")
+            f"LIMIT {LABEL_LIST_MAX})")
 
 
 def label_search_customer_ids(*, org, q: str) -> QuerySet:

@@ -78,23 +78,43 @@ def rules_customer_awarded(*, org_id: int, customer_id: int, windows: list[tuple
                             ) -> dict[tuple[int, datetime | None, datetime | None], Decimal]:
     """rule_customer_awarded for several (rule id, since, until) windows, keyed by the window.
 
-    Runs on every bill a per-customer cap applies to. Each window is one row of RuleCustomerTally, read by its
-    unique key (one prepared statement for all windows). A window without a row (no award in the period yet since
-    tallies exist, or the cap's period changed) is summed from the award history instead, each sum a range of the
-    (customer, awarded_at) index; the award that follows starts the window's row from that sum.
-    """
+    Each window is one row of RuleCustomerTally, read by its unique key (one prepared statement for all windows). A
+    window without a row (no award in the period yet since tallies exist, or the cap's period changed) is summed
+    from the award history instead (customer_tallies_complete)."""
     if not windows:
         return {}
-    quote = connection.ops.quote_name
-    table = quote(RuleCustomerTally._meta.db_table)
-    lookups, params = [], []
-    for rule_id, since, until in windows:
-        lookups.append(f"(SELECT {quote('points')} FROM {table} WHERE {quote('org_id')} = %s AND "
-                       f"{quote('rule_id')} = %s AND {quote('customer_id')} = %s AND {quote('period_key')} = %s)")
-        params += [org_id, rule_id, customer_id, cap_period_key(since, until)]
+    lookups, params = customer_tally_lookups(org_id=org_id, customer=customer_id, windows=windows)
     with hot_cursor(connection) as cursor:
         cursor.execute(f"SELECT {', '.join(lookups)}", params)
         tallied = cursor.fetchone()
+    return customer_tallies_complete(org_id=org_id, customer_id=customer_id, windows=windows, tallied=tallied)
+
+
+def customer_tally_lookups(*, org_id: int, customer, windows: list[tuple], lock: bool = False,
+                           ) -> tuple[list[str], list]:
+    """One scalar subquery per window reading the customer's tally row (NULL where there is none), and their values
+    in order. `customer` is the customer's id, or a column of the caller's statement holding it (a str, taken as
+    SQL). lock: each row read is locked FOR NO KEY UPDATE, which returns its latest committed version even to a
+    statement whose snapshot is older (one that waited for the customer's row lock); a row committed since that
+    snapshot reads NULL and is summed from the history, in a statement of its own."""
+    quote = connection.ops.quote_name
+    table = quote(RuleCustomerTally._meta.db_table)
+    given = not isinstance(customer, str)
+    customer_sql = "%s" if given else customer
+    suffix = " FOR NO KEY UPDATE" if lock else ""
+    lookups, params = [], []
+    for rule_id, since, until in windows:
+        lookups.append(f"(SELECT {quote('points')} FROM {table} WHERE {quote('org_id')} = %s AND "
+                       f"{quote('rule_id')} = %s AND {quote('customer_id')} = {customer_sql} AND "
+                       f"{quote('period_key')} = %s{suffix})")
+        params += [org_id, rule_id, *([customer] if given else []), cap_period_key(since, until)]
+    return lookups, params
+
+
+def customer_tallies_complete(*, org_id: int, customer_id: int, windows: list[tuple], tallied) -> dict:
+    """The windows' points from customer_tally_lookups' values (in window order); windows without a tally row are
+    summed from the award history, each sum a range of the (customer, awarded_at) index. The award that follows
+    starts the window's row from that sum."""
     found = {window: _decimal(total) for window, total in zip(windows, tallied, strict=True) if total is not None}
     missing = [window for window in windows if window not in found]
     if missing:

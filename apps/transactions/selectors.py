@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -216,3 +217,59 @@ def customer_summary(*, org, customer) -> dict:
     return {"loyalty_points": balance.available if balance else None,
             "lifetime_points": balance.figure("lifetime_earned") if balance else None,
             "lifetime_purchases": purchases or 0}
+
+
+# -- the bill path's locks and reads --------------------------------------------------------------------------------
+@dataclass
+class EarnReads:
+    """What bill_earn_reads found: the customer's label names, the values of its cap tallies' lookups (in window
+    order, None where a window has no row) and its points account (locked; None where it has none yet)."""
+
+    label_names: list[str]
+    tallied: tuple
+    account: object | None
+
+
+def bill_earn_reads(*, org, customer_id: int, program, lock_customer: bool, windows: list[tuple],
+                    lock_account: bool = True) -> EarnReads:
+    """PostgreSQL: what planning and crediting a member's bill read first, in one statement, taking the bill path's
+    locks in their order (apps.rules.effects.apply_points): the customer's row when lock_customer (a running rule
+    caps points per customer), then the customer's tallies for those cap windows (apps.rules.selectors
+    customer_tally_lookups), then the customer's points account in the programme's main currency; and the names of
+    the labels the customer carries. The tallies and the account are read through the locked customer row (a
+    lateral join on its id), so they are locked after it and read in their latest committed versions, even when the
+    statement waited for the customer's lock. Without lock_account the account is left to the credit (a rule with a
+    budget locks its tally before the account)."""
+    from django.db import connection
+
+    from apps.core.rows import hot_cursor, model_columns, model_from_row
+    from apps.customers.models import Customer
+    from apps.labels.selectors import label_names_array_sql
+    from apps.points.models import PointsAccount
+    from apps.points.services.ledger import currency_default
+    from apps.rules.selectors import customer_tally_lookups
+
+    q = connection.ops.quote_name
+    customers, accounts = q(Customer._meta.db_table), q(PointsAccount._meta.db_table)
+    customer = f"c.{q('id')}"
+    lookups, tally_params = customer_tally_lookups(org_id=org.pk, customer=customer, windows=windows, lock=True)
+    sql = (f"SELECT {label_names_array_sql(customer)}{''.join(', ' + lookup for lookup in lookups)}"
+           f"{', a.*' if lock_account else ''} FROM (SELECT {customers}.{q('id')} FROM {customers} "
+           f"WHERE {customers}.{q('id')} = %s AND {customers}.{q('org_id')} = %s"
+           f"{' FOR UPDATE' if lock_customer else ''}) c")
+    params = [org.pk, *tally_params, customer_id, org.pk]
+    if lock_account:
+        sql += (f" LEFT JOIN LATERAL (SELECT {model_columns(PointsAccount, for_write=True)} FROM {accounts} "
+                f"WHERE {accounts}.{q('org_id')} = %s AND {accounts}.{q('customer_id')} = {customer} "
+                f"AND {accounts}.{q('program_id')} = %s AND {accounts}.{q('currency_id')} = %s LIMIT 1 FOR UPDATE) a "
+                "ON TRUE")
+        params += [org.pk, program.pk, currency_default(program=program).pk]
+    with hot_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return EarnReads(label_names=[], tallied=(None,) * len(windows), account=None)
+    account_row = row[1 + len(windows):]
+    account = None if not account_row or account_row[0] is None else \
+        model_from_row(PointsAccount, account_row, for_write=True)
+    return EarnReads(label_names=list(row[0]), tallied=tuple(row[1:1 + len(windows)]), account=account)

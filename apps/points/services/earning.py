@@ -30,15 +30,20 @@ def points_credit(*, org, customer, points: Decimal, program: LoyaltyProgram, so
                   reason: str = "", actor: Actor = SYSTEM, idempotency_key: str = "", earned_at: datetime | None = None,
                   expires_at: datetime | None = None, promised: bool | None = None, transferable: bool = True,
                   kind: str = EntryKind.CREDIT, meta: dict | None = None, fresh: bool = False,
-                  batch: WriteBatch | None = None) -> LedgerEntry:
+                  batch: WriteBatch | None = None, account: PointsAccount | None = None) -> LedgerEntry:
     """Credit points as a new lot: promised when the programme delays points (or promised=True), else available.
 
     Idempotent on idempotency_key: a retry returns the first entry and posts nothing. fresh=True says the key was
     derived from a row the caller created in its still-open transaction, so no entry can carry it yet: the lookup
     is skipped and the credit joins the caller's transaction without a savepoint (an error fails all of it).
     A fresh credit may also hand its entry, lot and account totals to the caller's batch (apps.core.rows), which
-    the caller runs in that transaction: the entry's id is set then.
+    the caller runs in that transaction: the entry's id is set then. account: the customer's account in the
+    programme's main currency, which the caller locked FOR UPDATE in this transaction (account_lock is skipped; the
+    instance's totals are moved, so a caller crediting twice passes the same instance).
     """
+    if account is not None and (account.org_id, account.customer_id, account.program_id) != (
+            org.pk, customer.pk, program.pk):
+        raise ValueError("the account given is not this customer's in this programme")
     if points <= 0:
         raise errors.PointsInvalid(detail="must be greater than zero")
     if batch is not None and not fresh:
@@ -47,12 +52,13 @@ def points_credit(*, org, customer, points: Decimal, program: LoyaltyProgram, so
         return _credit(org=org, customer=customer, points=points, program=program, source_type=source_type,
                        source_ref=source_ref, reason=reason, actor=actor, idempotency_key=idempotency_key,
                        earned_at=earned_at, expires_at=expires_at, promised=promised, transferable=transferable,
-                       kind=kind, meta=meta, fresh=fresh, batch=batch)
+                       kind=kind, meta=meta, fresh=fresh, batch=batch, account=account)
 
 
 def _credit(*, org, customer, points, program, source_type, source_ref, reason, actor, idempotency_key, earned_at,
-            expires_at, promised, transferable, kind, meta, fresh, batch) -> LedgerEntry:
-    account = account_lock(org=org, customer=customer, program=program)
+            expires_at, promised, transferable, kind, meta, fresh, batch, account) -> LedgerEntry:
+    if account is None:
+        account = account_lock(org=org, customer=customer, program=program)
     if not fresh and (done := entry_replayed(org=org, idempotency_key=idempotency_key)):
         done.replayed = True  # callers that record their own rows beside the credit look for them again
         return done

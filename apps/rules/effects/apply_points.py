@@ -1,8 +1,9 @@
 """Crediting a bill's planned awards together: re-check the history caps under lock, post one ledger credit for all
 awards (one per group of awards sharing expiry and transferability), record the awards in one insert.
 
-Lock order (always the same, so concurrent bills cannot deadlock): the customer row (customer caps), then the rules'
-tally rows in rule id order (budgets), then the points account (taken inside points_credit).
+Lock order (always the same, so concurrent bills cannot deadlock): the customer row (customer caps), then its
+customer tallies, then the rules' budget tally rows in rule id order, then the points account (taken inside
+points_credit, unless the caller locked it before: the bill path does when no running rule has a budget).
 """
 from __future__ import annotations
 
@@ -124,12 +125,15 @@ def _credit(*, run: ApplyRun, effects: list[PlannedEffect], key: str, batch: Wri
     expires_at, transferable = credit_terms(effects[0])
     breakdown = _breakdown(effects)
     names = ", ".join(item["ruleName"] for item in breakdown)
-    return points_credit(
+    entry = points_credit(
         org=run.org, customer=run.context.customer, points=sum((e.points for e in effects), ZERO),
         program=run.context.program, source_type=run.source_type, source_ref=run.source_ref,
         reason=f"Rules: {names}"[:250], actor=run.actor, idempotency_key=key, earned_at=run.context.occurred_at,
         expires_at=datetime.fromisoformat(expires_at) if expires_at else None, transferable=transferable,
-        meta={"awards": breakdown}, fresh=run.fresh, batch=batch)
+        meta={"awards": breakdown}, fresh=run.fresh, batch=batch, account=run.account)
+    if not getattr(entry, "replayed", False):
+        run.account = entry.account  # the locked instance the credit moved (its totals wait in the batch)
+    return entry
 
 
 def _credit_key(run: ApplyRun, group: int, groups: int, earlier: int) -> str:

@@ -265,6 +265,9 @@ class ApplyRun:
     cap_periods: dict = field(default_factory=dict)
     fresh: bool = False  # the source was created in the caller's open transaction: nothing applied under it yet
     customer_locked: bool = False  # the caller locked the customer before evaluating: customer caps are exact
+    # The customer's points account, locked in this transaction (by the caller, or by the run's first credit): later
+    # credits of the run use this instance, so its totals carry every credit the run made.
+    account: object | None = None
 
     def key(self, effect: PlannedEffect) -> str:
         return f"{self.idempotency_prefix}:rule:{effect.rule_id}:{effect.index}"

@@ -91,7 +91,9 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     # Evaluated before the insert (evaluation writes nothing), so the bill and its lines go in with their points.
     plan = None
     if earns:
-        prep = earn_prepare(org=org, program=bill.program, customer=customer)
+        # An exchange's returns move the account before its award: the credit locks the account itself then.
+        prep = earn_prepare(org=org, program=bill.program, customer=customer, bill=bill,
+                            lock_account=data.type == BillType.REGULAR)
         plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program, prep=prep)
     # The unique constraint on (org, store, number, date) where numbers are unique decides duplicates, also between
     # two tills sending the same bill at once: the later insert waits for the earlier and writes nothing.

@@ -15,7 +15,7 @@ from django.db import connection
 from apps.points.services import Actor
 
 from ..choices import LineType
-from ..context import EVENT_BILL_ADDED, context_build
+from ..context import EVENT_BILL_ADDED, context_build, customer_label_names
 from ..models import Bill, BillLine
 
 ZERO = Decimal(0)
@@ -42,12 +42,12 @@ def rules_evaluate(context, *, rules=None, usage=None):
 
 
 def rules_effects_apply(*, org, evaluation, context, source_ref: str, actor, idempotency_prefix: str,
-                        fresh: bool = False, customer_locked: bool = False) -> list[dict]:
+                        fresh: bool = False, customer_locked: bool = False, account=None) -> list[dict]:
     from apps.rules.services import effects_apply
 
     return effects_apply(org=org, evaluation=evaluation, context=context, source_type="BILL", source_ref=source_ref,
                          actor=actor, idempotency_prefix=idempotency_prefix, fresh=fresh,
-                         customer_locked=customer_locked)
+                         customer_locked=customer_locked, account=account)
 
 
 def earn_listeners_run(*, org, customer, program, context, awarded: Decimal) -> None:
@@ -89,19 +89,11 @@ def bill_evaluate(*, bill: Bill, lines: list[BillLine], tenders, customer, progr
                   prep: EarnPrep | None = None):
     """(context, evaluation, split) for a bill in memory; writes nothing (simulation uses this directly).
 
-    With an EarnPrep (the bill path), the customer's labels come from it and what the customer has used of the
-    running rules' customer caps is read in one query (their tallies) before the rules run.
-    """
+    With an EarnPrep (the bill path), the customer's labels and what the customer has used of the running rules'
+    customer caps come from it."""
     context = context_build(bill=bill, lines=lines, tenders=tenders, customer=customer, program=program,
                             label_names=prep.label_names if prep is not None else None)
-    usage = None
-    if prep is not None and prep.capped_rules:
-        from apps.rules.engine import PrefetchedCapUsage, customer_cap_windows
-        from apps.rules.selectors import rules_customer_awarded
-
-        usage = PrefetchedCapUsage(rules_customer_awarded(
-            org_id=bill.org_id, customer_id=customer.pk, windows=customer_cap_windows(context, prep.capped_rules)))
-    evaluation = rules_evaluate(context, rules=rules, usage=usage)
+    evaluation = rules_evaluate(context, rules=rules, usage=prep.usage if prep is not None else None)
     return context, evaluation, split_for_lines(evaluation, lines)
 
 
@@ -113,42 +105,61 @@ class EarnPlan:
     evaluation: object
     split: PointsSplit
     customer_locked: bool = False  # planned under the customer's row lock (customer caps exact)
+    account: object | None = None  # the customer's points account, locked before planning (EarnPrep)
 
 
 
 @dataclass
 class EarnPrep:
     """What the bill path reads about the customer before planning: whether the customer row is locked, the names of
-    the labels the customer carries, and the running rules that cap points per customer."""
+    the labels the customer carries, the running rules that cap points per customer with what the customer has used
+    of them (a CapUsage for the engine), and the customer's points account when it was locked here."""
 
     locked: bool = False
     label_names: list[str] | None = None
     capped_rules: list = field(default_factory=list)
+    usage: object | None = None
+    account: object | None = None
 
 
-def earn_prepare(*, org, program, customer) -> EarnPrep:
+def earn_prepare(*, org, program, customer, bill: Bill, lock_account: bool = True) -> EarnPrep:
     """Before planning a member's bill: lock the customer when a running bill rule caps points per customer (so the
-    caps are read once, exactly, and effects_apply need not read them again), and read the customer's labels.
+    caps are read once, exactly, and effects_apply need not read them again), read what the customer used of those
+    caps and the labels it carries, and lock its points account.
 
-    On PostgreSQL the lock and the labels are one statement; the cap tallies are read after the lock
-    (bill_evaluate), so they hold every award committed before it.
-    """
+    On PostgreSQL all of it is one statement (selectors.bill_earn_reads), the locks in the bill path's order.
+    lock_account=False leaves the account to the credit: the caller moves the account's totals in between (an
+    exchange takes its returned lines' points back first), so an instance read now would be stale by then."""
     from apps.customers.models import Customer
-    from apps.labels.selectors import customer_label_names_query, customer_lock_and_label_names
-    from apps.rules.selectors import rules_for_event
+    from apps.rules.engine import EventContext, PrefetchedCapUsage, customer_cap_windows
+    from apps.rules.selectors import customer_tallies_complete, rules_customer_awarded, rules_for_event
+
+    from ..selectors import bill_earn_reads
 
     if customer is None or program is None:
         return EarnPrep()
-    capped = [rule for rule in rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
-              if rule.max_points_per_customer is not None]
-    if not capped:
-        return EarnPrep(label_names=list(customer_label_names_query(org=org, customer_ref=customer.pk)))
+    rules = rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
+    capped = [rule for rule in rules if rule.max_points_per_customer is not None]
+    # The cap periods the bill falls in, as the engine computes them (the bill's time in its store's time zone).
+    windows = customer_cap_windows(EventContext(event_type=EVENT_BILL_ADDED, occurred_at=bill.billing_time, org=org,
+                                                program=program, customer=customer, store=bill.store),
+                                   capped) if capped else []
     if connection.vendor == "postgresql":
-        return EarnPrep(locked=True, label_names=customer_lock_and_label_names(org=org, customer_id=customer.pk),
-                        capped_rules=capped)
-    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
-    return EarnPrep(locked=True, label_names=list(customer_label_names_query(org=org, customer_ref=customer.pk)),
-                    capped_rules=capped)
+        # A rule with a budget locks its tally before the account (apps.rules.effects.apply_points): the credit
+        # locks the account then.
+        reads = bill_earn_reads(org=org, customer_id=customer.pk, program=program, lock_customer=bool(capped),
+                                windows=windows,
+                                lock_account=lock_account and all(rule.budget_points is None for rule in rules))
+        usage = PrefetchedCapUsage(customer_tallies_complete(org_id=org.pk, customer_id=customer.pk, windows=windows,
+                                                             tallied=reads.tallied)) if capped else None
+        return EarnPrep(locked=bool(capped), label_names=reads.label_names, capped_rules=capped, usage=usage,
+                        account=reads.account)
+    if capped:
+        list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
+    usage = PrefetchedCapUsage(rules_customer_awarded(org_id=org.pk, customer_id=customer.pk, windows=windows)) \
+        if capped else None
+    return EarnPrep(locked=bool(capped), label_names=customer_label_names(org=org, customer=customer),
+                    capped_rules=capped, usage=usage)
 
 
 def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[BillLine]:
@@ -174,7 +185,8 @@ def bill_plan(*, bill: Bill, lines: list[BillLine], tenders, customer, program, 
     _points_set(bill, lines, split)
     bill.evaluation_log = jsonable(evaluation.log)
     bill.effects = planned_effects(evaluation)
-    return EarnPlan(context=context, evaluation=evaluation, split=split, customer_locked=prep.locked)
+    return EarnPlan(context=context, evaluation=evaluation, split=split, customer_locked=prep.locked,
+                    account=prep.account)
 
 
 def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> list[dict]:
@@ -190,7 +202,7 @@ def bill_award(*, plan: EarnPlan, bill: Bill, lines: list[BillLine], till) -> li
     applied = rules_effects_apply(org=bill.org, evaluation=plan.evaluation, context=plan.context,
                                   source_ref=str(bill.pk), actor=actor, idempotency_prefix=f"bill:{bill.pk}",
                                   fresh=True,  # the bill was inserted in this transaction
-                                  customer_locked=plan.customer_locked)
+                                  customer_locked=plan.customer_locked, account=plan.account)
     split = split_for_lines(plan.evaluation, lines)
     if split.total != plan.split.total or split.lines != plan.split.lines:
         changed = _points_set(bill, lines, split)

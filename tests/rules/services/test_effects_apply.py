@@ -83,6 +83,32 @@ def test_awards_with_other_credit_terms_get_their_own_credit(org, program, custo
     assert PointsLot.objects.get(credit_entry=entries[0]).is_transferable is True
 
 
+def test_a_fresh_event_with_two_credits_moves_the_account_by_both(org, program, customer, event):
+    """A fresh event (the bill path) sends its credits, lots and account totals in one batch: the second credit moves
+    the instance the first one locked, so the totals carry both."""
+    from apps.points.models import PointsAccount
+    from apps.points.services.invariants import ledger_check
+
+    # given: two awards with other credit terms, and points the customer had before
+    RuleFactory(org=org, program=program, priority=1, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "5"}}])
+    RuleFactory(org=org, program=program, priority=2, effects=[
+        {"type": "award_points", "params": {"basis": "bill_fixed", "value": "7"}}])
+    context = event()
+    apply(org, context, evaluate(context), prefix="bill:6")
+    evaluation = evaluate(context)
+    evaluation.effects[1].params.update(transferable=False)
+    # when
+    effects_apply(org=org, evaluation=evaluation, context=context, source_type="BILL", source_ref="7",
+                  idempotency_prefix="bill:7", fresh=True)
+    # then
+    account = PointsAccount.objects.get(org=org, customer=customer)
+    assert (account.available, account.lifetime_earned) == (D("24"), D("24"))
+    assert [e.available_after for e in LedgerEntry.objects.filter(org=org).order_by("id")] == [D("12"), D("17"),
+                                                                                               D("24")]
+    assert ledger_check(org=org) == []
+
+
 def test_an_award_added_after_the_first_call_is_credited_with_a_new_key(org, program, customer, event):
     # given: a bill applied once, then a rule that started since
     RuleFactory(org=org, program=program, priority=1, effects=[

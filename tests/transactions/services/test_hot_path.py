@@ -207,6 +207,30 @@ def test_customer_caps_read_one_tally_row_per_period_in_one_query(org, program, 
     assert add_bill(sale("H-3", ("RICE5", 1, "250"))).bill.points == 0  # both caps reached
 
 
+def test_a_member_bill_reads_its_labels_caps_and_account_with_their_locks_in_one_statement(org, program, member,
+                                                                                        add_bill):
+    """PostgreSQL: after the customer lookup, one statement locks the customer, reads its labels and cap tallies and
+    locks its account; the credit does not lock the account again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("one statement on PostgreSQL; elsewhere one each")
+    rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
+                max_points_per_customer=D("40"), customer_cap_period="MONTH",
+                effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    add_bill(sale("S-1", ("RICE5", 1, "250")))  # 25; the account and the tally exist from here on
+    with CaptureQueriesContext(connection) as ctx:
+        result = add_bill(sale("S-2", ("RICE5", 1, "250")))
+    statements = [q["sql"] for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")
+                  and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    reads = [sql for sql in statements if '"points_pointsaccount"' in sql and sql.startswith("SELECT")]
+    assert len(reads) == 1 and "rules_rulecustomertally" in reads[0] and "labels_label" in reads[0]
+    assert reads[0].count("FOR UPDATE") == 2 and "FOR NO KEY UPDATE" in reads[0]
+    assert len(statements) == 4  # the customer by identifier, that read, the bill family, the ledger batch
+    assert result.bill.points == D("15")  # what the cap of 40 leaves
+    from apps.points.models import PointsAccount
+
+    assert PointsAccount.objects.get(customer=member).available == D("40")
+
+
 def test_a_missing_tally_is_summed_from_the_award_history_and_starts_again(org, program, member, add_bill):
     """Tallies start from the award history: awards made before tallies existed, or a cap period that changed."""
     from apps.rules.models import RuleAward, RuleCustomerTally
@@ -362,13 +386,13 @@ def test_a_bill_under_rolling_expiry_moves_every_live_lot_to_its_new_window(org,
     assert set(RuleAward.objects.filter(customer=member).values_list("ledger_entry_id", flat=True)) <= entry_ids
 
 
-def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, org, member):
+def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, org, program, member):
     """The customer by identifier and the lock with the labels go through rows.hot_cursor: prepared on a kept
     connection, with the same answers as unprepared."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     from apps.customers.selectors import customer_lookup
-    from apps.labels.selectors import customer_lock_and_label_names
+    from apps.transactions.selectors import bill_earn_reads
     from apps.labels.services import customer_labels_change, label_create
 
     label_create(org=org, name="VIP")
@@ -376,7 +400,8 @@ def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, o
 
     def answers():
         found = customer_lookup(org=org, identifier_type="mobile", value="919845012345")
-        return found.pk, found.first_name, customer_lock_and_label_names(org=org, customer_id=member.pk)
+        reads = bill_earn_reads(org=org, customer_id=member.pk, program=program, lock_customer=True, windows=[])
+        return found.pk, found.first_name, reads.label_names
 
     def prepared() -> list[str]:
         with connection.cursor() as cursor:
