@@ -32,15 +32,15 @@ BILLS = int(os.environ.get("BENCH_BILLS", 300))
 PHASES = [
     ("apps.transactions.api.v2.serializers", "TransactionInputV2.is_valid", "request body validation (DRF)"),
     ("apps.transactions.services.intake", "bill_prepare", "master-data checks (store, fields, SKUs, tenders)"),
-    ("apps.transactions.services.bills", "_customer_of", "customer by identifier"),
+    ("apps.transactions.services.bills", "_customer_of", "customer by identifier, locked, with labels, tallies, account"),
     ("apps.transactions.services.bills", "_bill_build", "bill built and full_clean()"),
-    ("apps.transactions.services.bills", "earn_prepare", "customer lock and labels"),
+    ("apps.transactions.services.bills", "earn_prepare", "cap usage from the tallies read"),
     ("apps.transactions.services.bills", "bill_plan", "plan: context, cap tallies, rules, log"),
     ("apps.transactions.services.earning", "rules_evaluate", "  rules engine (20 rules)"),
     ("apps.rules.engine", "activation_build", "    CEL activation"),
     ("apps.transactions.services.bills", "family_insert_unless_conflict", "bill, lines and tenders insert"),
     ("apps.transactions.services.bills", "bill_award", "award: ledger credit, award row, tallies"),
-    ("apps.rules.effects.apply_points", "_credit", "  ledger credit (account lock; its writes join the batch)"),
+    ("apps.rules.effects.apply_points", "_credit", "  ledger credit (account locked before; its writes join the batch)"),
     ("apps.core.rows", "WriteBatch.run", "  entry, lot, account totals, award row, tallies (one statement)"),
     ("apps.transactions.api.v2.shapes", "add_response", "response shape"),
 ]

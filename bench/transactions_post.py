@@ -419,10 +419,11 @@ def report(rounds: list[tuple[dict, dict]], one_rule: dict, queries: tuple[int, 
         f"{', '.join(f'{r}x' for r in ratios)} (target >= 0.6x: {verdict(ratio >= 0.6)}); "
         f"bill p99 {bills['p99']} ms (target <= 50 ms: {verdict(bills['p99'] <= 50)}).", "",
         f"Of the bill's {bill_queries} statements (BEGIN and COMMIT included), {apply_queries} apply the rules' effects "
-        "(apps.rules effects_apply: the account lock, then one statement for the ledger entry, the lot, the account "
-        "totals, the award row and the capped rules' tallies); the others find the customer, lock it and read its "
-        "labels, read the capped rules' tallies for the customer, and store the bill with its lines and tenders (one statement). Authentication, "
-        "master data and the product lookups come from the process's caches (docs/architecture.md).",
+        "(apps.rules effects_apply: one statement for the ledger entry, the lot, the account totals, the award row "
+        "and the capped rules' tallies); before them, one statement finds the customer by its mobile, locks it, "
+        "reads its labels and its capped rules' tallies and locks its points account, and one stores the bill with "
+        "its lines and tenders. Authentication, master data and the product lookups come from the process's caches "
+        "(docs/architecture.md).",
     ]
     for name, result in (("minimal", minimal), ("bills", bills), ("one-rule bills", one_rule)):
         if result["errors"]:

@@ -74,11 +74,13 @@ def customer_detail_get(*, org, customer_id) -> Customer:
 
 
 def customer_lookup(*, org, identifier_type: str, value: str, source: str | None = None,
-                    account_id: str | None = None) -> Customer:
+                    account_id: str | None = None, query=None) -> Customer:
     """The customer an identifier names (one indexed query); `id` names the customer directly.
 
     `source` is validated (SourceInvalid) but does not narrow the search: an identifier names one customer of
     the org whichever source account registered it, so a POS looking up with INSTORE finds app-registered members.
+    query(tail, params) -> Customer | None runs the lookup instead of rows.row_query(Customer, tail, params): a
+    statement of the caller's that reads more beside the customer (the bill path's locks and reads).
     """
     if source not in (None, ""):
         source_parse(source, allow_all=True)
@@ -93,7 +95,8 @@ def customer_lookup(*, org, identifier_type: str, value: str, source: str | None
         raise errors.CustomerNotFound(field="identifierValue") from None
     # The unique (org, type, value) index answers it: one row, no sort (a statement built once: every API call that
     # names a customer comes through here).
-    customer = row_query(Customer, _identifier_join_tail(), [org.pk, kind, normalised])
+    tail, params = _identifier_join_tail(), [org.pk, kind, normalised]
+    customer = row_query(Customer, tail, params) if query is None else query(tail, params)
     if customer is None:
         raise errors.CustomerNotFound(field="identifierValue")
     return customer
@@ -122,7 +125,7 @@ def _primary_identifier_types(*, org) -> list[str]:
 
 
 def customer_lookup_by_names(*, org, identifier_names: str, identifier_values: str, source: str | None = None,
-                             account_id: str | None = None) -> Customer:
+                             account_id: str | None = None, query=None) -> Customer:
     """Lookup with `identifierName`/`identifierValue`, which may be comma-separated lists of the same length.
 
     With several identifiers (dual eligibility) only the org's primary identifier is used; when none of the
@@ -136,7 +139,7 @@ def customer_lookup_by_names(*, org, identifier_names: str, identifier_values: s
         raise errors.LookupIdentifierMissing(field="identifierValue")
     if len(names) == 1:
         return customer_lookup(org=org, identifier_type=names[0], value=values[0], source=source,
-                               account_id=account_id)
+                               account_id=account_id, query=query)
     if len(names) != len(values):
         raise errors.IdentifierNameInvalid("Lookup, identifierName and identifierValue lists differ in length",
                                            field="identifierName")
@@ -144,7 +147,7 @@ def customer_lookup_by_names(*, org, identifier_names: str, identifier_values: s
     for kind in _primary_identifier_types(org=org):
         if given.get(kind):
             return customer_lookup(org=org, identifier_type=kind, value=given[kind], source=source,
-                                   account_id=account_id)
+                                   account_id=account_id, query=query)
     raise errors.CustomerNotFound(field="identifierName")
 
 
@@ -154,12 +157,13 @@ V11_IDENTIFIER_KEYS = (("id", IDENTIFIER_ID), ("user_id", IDENTIFIER_ID), ("mobi
                        ("card_external_id", IdentifierType.CARD_EXTERNAL_ID))
 
 
-def customer_find(*, org, identifiers: dict) -> Customer:
-    """The customer named by the first identifier present in a v1.1-style dict (`id`, `mobile`, `email`, ...)."""
+def customer_find(*, org, identifiers: dict, query=None) -> Customer:
+    """The customer named by the first identifier present in a v1.1-style dict (`id`, `mobile`, `email`, ...);
+    query as customer_lookup's."""
     for key, kind in V11_IDENTIFIER_KEYS:
         value = identifiers.get(key)
         if value not in (None, ""):
-            return customer_lookup(org=org, identifier_type=kind, value=str(value))
+            return customer_lookup(org=org, identifier_type=kind, value=str(value), query=query)
     raise errors.LookupIdentifierMissing()
 
 

@@ -26,7 +26,7 @@ from .effects.points import allocate, award_shrink, quantum_for
 from .expressions import activation_build, condition_names, condition_run
 
 __all__ = ["CapUsage", "EventContext", "Evaluation", "MemoryCapUsage", "PlannedEffect", "PrefetchedCapUsage",
-           "customer_cap_windows", "evaluate", "period_bounds", "quantum_for"]
+           "cap_windows", "customer_cap_windows", "evaluate", "period_bounds", "quantum_for"]
 
 AWARD = "award_points"
 
@@ -86,6 +86,12 @@ def customer_cap_windows(context: EventContext, rules, *, now: datetime | None =
     """(rule id, since, until) of each rule's per-customer cap period for this event, as _caps_apply computes it."""
     if context.customer is None:
         return []
+    return cap_windows(context, rules, now=now)
+
+
+def cap_windows(context: EventContext, rules, *, now: datetime | None = None) -> list[tuple]:
+    """customer_cap_windows for an event whose customer is not known yet (the periods depend only on its time and
+    place)."""
     capped = [rule for rule in rules if rule.max_points_per_customer and rule.pk]
     if not capped:
         return []

@@ -221,55 +221,134 @@ def customer_summary(*, org, customer) -> dict:
 
 # -- the bill path's locks and reads --------------------------------------------------------------------------------
 @dataclass
-class EarnReads:
-    """What bill_earn_reads found: the customer's label names, the values of its cap tallies' lookups (in window
-    order, None where a window has no row) and its points account (locked; None where it has none yet)."""
+class EarnReadsPlan:
+    """What a member bill reads and locks before its rules run (earn_reads_plan): the programme it earns in, that
+    programme's running bill rules, those capping points per customer with their cap periods for this bill, and
+    whether the customer's points account is locked then (else the credit locks it)."""
 
+    program: object
+    rules: list
+    capped: list
+    windows: list
+    lock_account: bool
+
+    @property
+    def lock_customer(self) -> bool:
+        """Customer caps are read under the customer's row lock (so they are exact, and read once)."""
+        return bool(self.capped)
+
+
+def earn_reads_plan(*, org, program, occurred_at, store, lock_account: bool) -> EarnReadsPlan:
+    """The plan for a bill at occurred_at in store. lock_account is the caller's (nothing may move the account
+    between these reads and the credit); a running rule with a budget also leaves the account to the credit: it locks
+    its budget tally before the account (apps.rules.effects.apply_points)."""
+    from apps.rules.engine import EventContext, cap_windows
+    from apps.rules.selectors import rules_for_event
+
+    from .context import EVENT_BILL_ADDED
+
+    rules = rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
+    capped = [rule for rule in rules if rule.max_points_per_customer is not None]
+    windows = cap_windows(EventContext(event_type=EVENT_BILL_ADDED, occurred_at=occurred_at, org=org, program=program,
+                                       store=store), capped) if capped else []
+    return EarnReadsPlan(program=program, rules=rules, capped=capped, windows=windows,
+                         lock_account=lock_account and all(rule.budget_points is None for rule in rules))
+
+
+@dataclass
+class EarnReads:
+    """What the earn reads found: the customer's label names, the values of its cap tallies' lookups (in window
+    order, None where a window has no row) and its points account (locked; None where it has none yet, or where the
+    plan leaves it to the credit)."""
+
+    customer_id: int | None
     label_names: list[str]
     tallied: tuple
     account: object | None
 
 
-def bill_earn_reads(*, org, customer_id: int, program, lock_customer: bool, windows: list[tuple],
-                    lock_account: bool = True) -> EarnReads:
+def bill_earn_reads(*, org, customer_id: int, plan: EarnReadsPlan) -> EarnReads:
     """PostgreSQL: what planning and crediting a member's bill read first, in one statement, taking the bill path's
-    locks in their order (apps.rules.effects.apply_points): the customer's row when lock_customer (a running rule
+    locks in their order (apps.rules.effects.apply_points): the customer's row when the plan locks it (a running rule
     caps points per customer), then the customer's tallies for those cap windows (apps.rules.selectors
     customer_tally_lookups), then the customer's points account in the programme's main currency; and the names of
     the labels the customer carries. The tallies and the account are read through the locked customer row (a
     lateral join on its id), so they are locked after it and read in their latest committed versions, even when the
-    statement waited for the customer's lock. Without lock_account the account is left to the credit (a rule with a
-    budget locks its tally before the account)."""
+    statement waited for the customer's lock."""
     from django.db import connection
 
-    from apps.core.rows import hot_cursor, model_columns, model_from_row
     from apps.customers.models import Customer
+
+    q = connection.ops.quote_name
+    customers = q(Customer._meta.db_table)
+    source = (f"SELECT {customers}.{q('id')} FROM {customers} WHERE {customers}.{q('id')} = %s "
+              f"AND {customers}.{q('org_id')} = %s{' FOR UPDATE' if plan.lock_customer else ''}")
+    row = _earn_reads_run(org=org, plan=plan, source=source, source_params=[customer_id, org.pk], customer=False)
+    return _earn_reads_of(row, plan, customer_id=customer_id if row is not None else None)
+
+
+def bill_customer_and_earn_reads(*, org, lookup_tail: str, lookup_params: list, plan: EarnReadsPlan
+                                 ) -> tuple[object | None, EarnReads]:
+    """bill_earn_reads for the customer an identifier names, found in the same statement: (the customer or None,
+    the reads). lookup_tail and lookup_params are apps.customers.selectors.customer_lookup's (joins, WHERE and LIMIT
+    after FROM the customers' table); the customer's row is locked as the plan says."""
+    from django.db import connection
+
+    from apps.core.rows import model_columns, model_from_row
+    from apps.customers.models import Customer
+
+    q = connection.ops.quote_name
+    columns = model_columns(Customer)
+    source = (f"SELECT {columns} FROM {q(Customer._meta.db_table)} {lookup_tail}"
+              f"{' FOR UPDATE OF ' + q(Customer._meta.db_table) if plan.lock_customer else ''}")
+    row = _earn_reads_run(org=org, plan=plan, source=source, source_params=lookup_params, customer=True)
+    if row is None:
+        return None, _earn_reads_of(None, plan, customer_id=None)
+    width = len(Customer._meta.concrete_fields)
+    customer = model_from_row(Customer, row[:width])
+    return customer, _earn_reads_of(row[width:], plan, customer_id=customer.pk)
+
+
+def _earn_reads_run(*, org, plan: EarnReadsPlan, source: str, source_params: list, customer: bool):
+    """SELECT [c.*,] the labels, the tallies[, a.*] FROM (source) c [LEFT JOIN LATERAL (the account, locked) a]."""
+    from django.db import connection
+
+    from apps.core.rows import hot_cursor, model_columns
     from apps.labels.selectors import label_names_array_sql
     from apps.points.models import PointsAccount
     from apps.points.services.ledger import currency_default
     from apps.rules.selectors import customer_tally_lookups
 
     q = connection.ops.quote_name
-    customers, accounts = q(Customer._meta.db_table), q(PointsAccount._meta.db_table)
-    customer = f"c.{q('id')}"
-    lookups, tally_params = customer_tally_lookups(org_id=org.pk, customer=customer, windows=windows, lock=True)
-    sql = (f"SELECT {label_names_array_sql(customer)}{''.join(', ' + lookup for lookup in lookups)}"
-           f"{', a.*' if lock_account else ''} FROM (SELECT {customers}.{q('id')} FROM {customers} "
-           f"WHERE {customers}.{q('id')} = %s AND {customers}.{q('org_id')} = %s"
-           f"{' FOR UPDATE' if lock_customer else ''}) c")
-    params = [org.pk, *tally_params, customer_id, org.pk]
-    if lock_account:
+    accounts = q(PointsAccount._meta.db_table)
+    customer_id = f"c.{q('id')}"
+    lookups, tally_params = customer_tally_lookups(org_id=org.pk, customer=customer_id, windows=plan.windows,
+                                                   lock=True)
+    chosen = [*(["c.*"] if customer else []), label_names_array_sql(customer_id), *lookups,
+              *(["a.*"] if plan.lock_account else [])]
+    sql = f"SELECT {', '.join(chosen)} FROM ({source}) c"
+    params = [org.pk, *tally_params, *source_params]
+    if plan.lock_account:
         sql += (f" LEFT JOIN LATERAL (SELECT {model_columns(PointsAccount, for_write=True)} FROM {accounts} "
-                f"WHERE {accounts}.{q('org_id')} = %s AND {accounts}.{q('customer_id')} = {customer} "
+                f"WHERE {accounts}.{q('org_id')} = %s AND {accounts}.{q('customer_id')} = {customer_id} "
                 f"AND {accounts}.{q('program_id')} = %s AND {accounts}.{q('currency_id')} = %s LIMIT 1 FOR UPDATE) a "
                 "ON TRUE")
-        params += [org.pk, program.pk, currency_default(program=program).pk]
+        params += [org.pk, plan.program.pk, currency_default(program=plan.program).pk]
     with hot_cursor(connection) as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def _earn_reads_of(row, plan: EarnReadsPlan, *, customer_id: int | None) -> EarnReads:
+    """EarnReads from the labels, tallies and account columns of _earn_reads_run's row (None: no customer)."""
+    from apps.core.rows import model_from_row
+    from apps.points.models import PointsAccount
+
+    count = len(plan.windows)
     if row is None:
-        return EarnReads(label_names=[], tallied=(None,) * len(windows), account=None)
-    account_row = row[1 + len(windows):]
+        return EarnReads(customer_id=None, label_names=[], tallied=(None,) * count, account=None)
+    account_row = row[1 + count:]
     account = None if not account_row or account_row[0] is None else \
         model_from_row(PointsAccount, account_row, for_write=True)
-    return EarnReads(label_names=list(row[0]), tallied=tuple(row[1:1 + len(windows)]), account=account)
+    return EarnReads(customer_id=customer_id, label_names=list(row[0]), tallied=tuple(row[1:1 + count]),
+                     account=account)

@@ -5,7 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from apps.core.errors import DomainError
 from apps.core.rows import family_insert_unless_conflict
@@ -17,7 +17,8 @@ from .. import errors
 from ..choices import FORWARD_TYPES, BillType, DeliveryStatus, LineType, OutlierStatus, ReturnType
 from ..models import Bill, BillLine, BillTender
 from . import intake
-from .earning import bill_award, bill_evaluate, bill_plan, earn_prepare
+from ..selectors import EarnReadsPlan, earn_reads_plan
+from .earning import CustomerEarnLookup, bill_award, bill_evaluate, bill_plan, earn_prepare
 from .inputs import BillInput, LineInput
 from .returns import parent_bill_get, return_apply
 
@@ -81,7 +82,11 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
         # Kept for a retrigger: the input with the figures lines_complete filled in, which it fills the same way.
         raise MasterDataRejected(data.to_payload(), prepared)
     intake.currency_convert(org=org, data=data, store=prepared.store, prepared=prepared)
-    customer, registered, warnings = _customer_of(org=org, data=data, till=prepared.till, allow_register=allow_register)
+    # What a member bill reads and locks before its rules run; on PostgreSQL the customer's lookup does it too.
+    plan = _earn_reads_plan(org=org, data=data, prepared=prepared)
+    lookup = CustomerEarnLookup(org=org, plan=plan) if plan is not None and connection.vendor == "postgresql" else None
+    customer, registered, warnings = _customer_of(org=org, data=data, till=prepared.till, allow_register=allow_register,
+                                                  query=lookup)
     number_is_unique = data.type in FORWARD_TYPES and prepared.store_flags["CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE"]
     bill = _bill_build(org=org, data=data, prepared=prepared, customer=customer, number_is_unique=number_is_unique)
     _redemptions_check(org=org, bill=bill, customer=customer)
@@ -89,12 +94,10 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     tenders = _tenders_build(bill=bill, data=data, prepared=prepared)
     earns = data.type in (BillType.REGULAR, BillType.MIXED) and bill.program is not None
     # Evaluated before the insert (evaluation writes nothing), so the bill and its lines go in with their points.
-    plan = None
+    earning = None
     if earns:
-        # An exchange's returns move the account before its award: the credit locks the account itself then.
-        prep = earn_prepare(org=org, program=bill.program, customer=customer, bill=bill,
-                            lock_account=data.type == BillType.REGULAR)
-        plan = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program, prep=prep)
+        prep = earn_prepare(org=org, customer=customer, plan=plan, reads=lookup.reads_of(customer) if lookup else None)
+        earning = bill_plan(bill=bill, lines=lines, tenders=tenders, customer=customer, program=bill.program, prep=prep)
     # The unique constraint on (org, store, number, date) where numbers are unique decides duplicates, also between
     # two tills sending the same bill at once: the later insert waits for the earlier and writes nothing.
     if not family_insert_unless_conflict(bill, lines, tenders):
@@ -106,17 +109,30 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     if data.type == BillType.MIXED:
         _exchange_returns(org=org, data=data, bill=bill, customer=customer, till=prepared.till, result=result,
                           first_position=len(lines))
-    if plan is not None:
-        result.effects = bill_award(plan=plan, bill=bill, lines=lines, till=prepared.till)
+    if earning is not None:
+        result.effects = bill_award(plan=earning, bill=bill, lines=lines, till=prepared.till)
         result.points_awarded = bill.points
     return result
 
 
-def _customer_of(*, org, data: BillInput, till, allow_register: bool):
+def _customer_of(*, org, data: BillInput, till, allow_register: bool, query=None):
     if data.type in (BillType.NOT_INTERESTED, BillType.NOT_INTERESTED_RETURN):
         return None, False, []
-    return intake.customer_resolve(org=org, data=data, till=till,
+    return intake.customer_resolve(org=org, data=data, till=till, query=query,
                                    allow_register=allow_register and data.type in (BillType.REGULAR, BillType.MIXED))
+
+
+def _earn_reads_plan(*, org, data: BillInput, prepared: intake.Prepared) -> EarnReadsPlan | None:
+    """The earn reads of a bill that earns (REGULAR, MIXED) in the org's programme; None for other bills. An
+    exchange's returns move the account before its award: its credit locks the account itself."""
+    if data.type not in (BillType.REGULAR, BillType.MIXED):
+        return None
+    try:
+        program = program_resolve(org=org)
+    except ProgramInvalid:
+        return None
+    return earn_reads_plan(org=org, program=program, occurred_at=prepared.billing_time, store=prepared.store,
+                           lock_account=data.type == BillType.REGULAR)
 
 
 def _bill_build(*, org, data: BillInput, prepared: intake.Prepared, customer, number_is_unique: bool) -> Bill:

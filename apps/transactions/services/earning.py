@@ -15,8 +15,9 @@ from django.db import connection
 from apps.points.services import Actor
 
 from ..choices import LineType
-from ..context import EVENT_BILL_ADDED, context_build, customer_label_names
+from ..context import context_build, customer_label_names
 from ..models import Bill, BillLine
+from ..selectors import EarnReads, EarnReadsPlan, bill_customer_and_earn_reads, bill_earn_reads
 
 ZERO = Decimal(0)
 AWARD_POINTS = "award_points"
@@ -122,44 +123,50 @@ class EarnPrep:
     account: object | None = None
 
 
-def earn_prepare(*, org, program, customer, bill: Bill, lock_account: bool = True) -> EarnPrep:
+class CustomerEarnLookup:
+    """apps.customers.selectors.customer_lookup's query for a member bill on PostgreSQL: finds the customer and, in
+    the same statement, does the plan's earn reads (selectors.bill_customer_and_earn_reads), kept for earn_prepare."""
+
+    def __init__(self, *, org, plan: EarnReadsPlan):
+        self.org, self.plan, self.reads = org, plan, None
+
+    def __call__(self, tail: str, params: list):
+        customer, self.reads = bill_customer_and_earn_reads(org=self.org, lookup_tail=tail, lookup_params=params,
+                                                            plan=self.plan)
+        return customer
+
+    def reads_of(self, customer) -> EarnReads | None:
+        """The reads made for this customer (None: it was not found by the lookup, e.g. registered since)."""
+        reads = self.reads
+        return reads if reads is not None and customer is not None and reads.customer_id == customer.pk else None
+
+
+def earn_prepare(*, org, customer, plan: EarnReadsPlan, reads: EarnReads | None = None) -> EarnPrep:
     """Before planning a member's bill: lock the customer when a running bill rule caps points per customer (so the
     caps are read once, exactly, and effects_apply need not read them again), read what the customer used of those
-    caps and the labels it carries, and lock its points account.
+    caps and the labels it carries, and lock its points account (as the plan says).
 
-    On PostgreSQL all of it is one statement (selectors.bill_earn_reads), the locks in the bill path's order.
-    lock_account=False leaves the account to the credit: the caller moves the account's totals in between (an
-    exchange takes its returned lines' points back first), so an instance read now would be stale by then."""
+    On PostgreSQL all of it is one statement, the locks in the bill path's order: the lookup's own when it found
+    the customer (reads, from CustomerEarnLookup), else selectors.bill_earn_reads."""
     from apps.customers.models import Customer
-    from apps.rules.engine import EventContext, PrefetchedCapUsage, customer_cap_windows
-    from apps.rules.selectors import customer_tallies_complete, rules_customer_awarded, rules_for_event
+    from apps.rules.engine import PrefetchedCapUsage
+    from apps.rules.selectors import customer_tallies_complete, rules_customer_awarded
 
-    from ..selectors import bill_earn_reads
-
-    if customer is None or program is None:
+    if customer is None:
         return EarnPrep()
-    rules = rules_for_event(org=org, program=program, event_type=EVENT_BILL_ADDED)
-    capped = [rule for rule in rules if rule.max_points_per_customer is not None]
-    # The cap periods the bill falls in, as the engine computes them (the bill's time in its store's time zone).
-    windows = customer_cap_windows(EventContext(event_type=EVENT_BILL_ADDED, occurred_at=bill.billing_time, org=org,
-                                                program=program, customer=customer, store=bill.store),
-                                   capped) if capped else []
     if connection.vendor == "postgresql":
-        # A rule with a budget locks its tally before the account (apps.rules.effects.apply_points): the credit
-        # locks the account then.
-        reads = bill_earn_reads(org=org, customer_id=customer.pk, program=program, lock_customer=bool(capped),
-                                windows=windows,
-                                lock_account=lock_account and all(rule.budget_points is None for rule in rules))
-        usage = PrefetchedCapUsage(customer_tallies_complete(org_id=org.pk, customer_id=customer.pk, windows=windows,
-                                                             tallied=reads.tallied)) if capped else None
-        return EarnPrep(locked=bool(capped), label_names=reads.label_names, capped_rules=capped, usage=usage,
-                        account=reads.account)
-    if capped:
+        if reads is None:
+            reads = bill_earn_reads(org=org, customer_id=customer.pk, plan=plan)
+        usage = PrefetchedCapUsage(customer_tallies_complete(
+            org_id=org.pk, customer_id=customer.pk, windows=plan.windows, tallied=reads.tallied)) if plan.capped else None
+        return EarnPrep(locked=plan.lock_customer, label_names=reads.label_names, capped_rules=plan.capped,
+                        usage=usage, account=reads.account)
+    if plan.capped:
         list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
-    usage = PrefetchedCapUsage(rules_customer_awarded(org_id=org.pk, customer_id=customer.pk, windows=windows)) \
-        if capped else None
-    return EarnPrep(locked=bool(capped), label_names=customer_label_names(org=org, customer=customer),
-                    capped_rules=capped, usage=usage)
+    usage = PrefetchedCapUsage(rules_customer_awarded(org_id=org.pk, customer_id=customer.pk,
+                                                      windows=plan.windows)) if plan.capped else None
+    return EarnPrep(locked=plan.lock_customer, label_names=customer_label_names(org=org, customer=customer),
+                    capped_rules=plan.capped, usage=usage)
 
 
 def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[BillLine]:

@@ -345,8 +345,10 @@ def _customer_source(raw: str) -> str:
     return text if text in Source.values else Source.INSTORE
 
 
-def customer_resolve(*, org, data: BillInput, till, allow_register: bool) -> tuple[object | None, bool, list]:
-    """The bill's customer: (customer, registered_now, warnings). Unknown ones are registered when allowed."""
+def customer_resolve(*, org, data: BillInput, till, allow_register: bool, query=None
+                     ) -> tuple[object | None, bool, list]:
+    """The bill's customer: (customer, registered_now, warnings). Unknown ones are registered when allowed. query:
+    apps.customers.selectors.customer_lookup's (the statement that looks an identifier up)."""
     ref = data.customer
     if ref.is_empty:
         raise errors.CustomerIdentifierMissing(field="identifierValue")
@@ -355,8 +357,8 @@ def customer_resolve(*, org, data: BillInput, till, allow_register: bool) -> tup
         if ref.identifier_value:
             return customer_lookup_by_names(org=org, identifier_names=ref.identifier_name or "mobile",
                                             identifier_values=ref.identifier_value, source=lookup_source,
-                                            account_id=ref.account_id), False, []
-        return customer_find(org=org, identifiers=ref.identifiers), False, []
+                                            account_id=ref.account_id, query=query), False, []
+        return customer_find(org=org, identifiers=ref.identifiers, query=query), False, []
     except customer_errors.CustomerNotFound:
         if not allow_register or not org_config_flag(org=org, key="CONF_TRANSACTION_AUTO_REGISTER"):
             raise errors.TransactionCustomerNotFound(field="identifierValue") from None

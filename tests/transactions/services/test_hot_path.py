@@ -207,28 +207,58 @@ def test_customer_caps_read_one_tally_row_per_period_in_one_query(org, program, 
     assert add_bill(sale("H-3", ("RICE5", 1, "250"))).bill.points == 0  # both caps reached
 
 
-def test_a_member_bill_reads_its_labels_caps_and_account_with_their_locks_in_one_statement(org, program, member,
-                                                                                        add_bill):
-    """PostgreSQL: after the customer lookup, one statement locks the customer, reads its labels and cap tallies and
-    locks its account; the credit does not lock the account again."""
+def _statements(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"] not in ("BEGIN", "COMMIT")
+            and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+@pytest.mark.parametrize("by_id", [False, True], ids=["by-mobile", "by-id"])
+def test_a_member_bill_finds_and_locks_its_customer_and_account_with_its_labels_and_caps_in_one_statement(
+        org, program, member, add_bill, by_id):
+    """PostgreSQL: one statement finds the customer by its identifier, locks it, reads its labels and cap tallies
+    and locks its account; the credit does not lock the account again. A customer named by id is read by its own
+    statement first."""
     if connection.vendor != "postgresql":
         pytest.skip("one statement on PostgreSQL; elsewhere one each")
+    from apps.points.models import PointsAccount
+    from apps.transactions.services.inputs import CustomerRef
+
     rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
                 max_points_per_customer=D("40"), customer_cap_period="MONTH",
                 effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
     add_bill(sale("S-1", ("RICE5", 1, "250")))  # 25; the account and the tally exist from here on
+    second = sale("S-2", ("RICE5", 1, "250"))
+    if by_id:
+        second.customer = CustomerRef(identifier_name="id", identifier_value=str(member.pk))
     with CaptureQueriesContext(connection) as ctx:
-        result = add_bill(sale("S-2", ("RICE5", 1, "250")))
-    statements = [q["sql"] for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")
-                  and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        result = add_bill(second)
+    statements = _statements(ctx.captured_queries)
     reads = [sql for sql in statements if '"points_pointsaccount"' in sql and sql.startswith("SELECT")]
     assert len(reads) == 1 and "rules_rulecustomertally" in reads[0] and "labels_label" in reads[0]
     assert reads[0].count("FOR UPDATE") == 2 and "FOR NO KEY UPDATE" in reads[0]
-    assert len(statements) == 4  # the customer by identifier, that read, the bill family, the ledger batch
+    assert ('"customers_customeridentifier"' in reads[0]) is not by_id
+    # that read (after the customer by id, when so named), the bill family, the ledger batch
+    assert len(statements) == (4 if by_id else 3)
     assert result.bill.points == D("15")  # what the cap of 40 leaves
+    assert result.customer.pk == member.pk and result.customer.first_name == member.first_name
+    assert PointsAccount.objects.get(customer=member).available == D("40")
+
+
+def test_a_bill_for_a_customer_it_registers_reads_and_locks_after_registering(org, program, settings, add_bill):
+    """An unknown mobile on a REGULAR bill registers the customer (where the org says so): the lookup found nobody,
+    so the reads run for the new customer, which earns."""
+    from apps.organizations.services import org_config_set
+    from apps.organizations.selectors import org_config_cache_clear
     from apps.points.models import PointsAccount
 
-    assert PointsAccount.objects.get(customer=member).available == D("40")
+    org_config_set(org=org, key="CONF_TRANSACTION_AUTO_REGISTER", value="true")
+    org_config_cache_clear(org=org)
+    rule_create(org=org, program=program, name="Capped", event_type="BILL_ADDED", status="RUNNING",
+                max_points_per_customer=D("40"), customer_cap_period="MONTH",
+                effects=[{"type": "award_points", "params": {"basis": "bill_percent", "value": "10"}}])
+    result = add_bill(sale("N-1", ("RICE5", 1, "250"), mobile="919800000001"))
+    assert result.customer_registered and result.bill.points == D("25")
+    assert PointsAccount.objects.get(customer=result.customer).available == D("25")
 
 
 def test_a_missing_tally_is_summed_from_the_award_history_and_starts_again(org, program, member, add_bill):
@@ -392,7 +422,7 @@ def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, o
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     from apps.customers.selectors import customer_lookup
-    from apps.transactions.selectors import bill_earn_reads
+    from apps.transactions.selectors import EarnReadsPlan, bill_earn_reads
     from apps.labels.services import customer_labels_change, label_create
 
     label_create(org=org, name="VIP")
@@ -400,7 +430,8 @@ def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, o
 
     def answers():
         found = customer_lookup(org=org, identifier_type="mobile", value="919845012345")
-        reads = bill_earn_reads(org=org, customer_id=member.pk, program=program, lock_customer=True, windows=[])
+        plan = EarnReadsPlan(program=program, rules=[], capped=[], windows=[], lock_account=True)
+        reads = bill_earn_reads(org=org, customer_id=member.pk, plan=plan)
         return found.pk, found.first_name, reads.label_names
 
     def prepared() -> list[str]:
