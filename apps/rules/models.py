@@ -111,7 +111,8 @@ class RuleAward(OrgOwned):
     org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
     # Indexed by rules_award_customer_idx (customer, awarded_at), which the customer's foreign key uses too.
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+", db_index=False)
-    program = models.ForeignKey("points.LoyaltyProgram", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey("points.LoyaltyProgram", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)  # no reader looks awards up by programme
     points = models.DecimalField(**POINTS, help_text="All the rules' awards in this credit.")
     rules = models.JSONField(default=dict, blank=True, help_text='Points by rule id: {"12": "25.000"}.')
     effects = models.JSONField(default=dict, blank=True,

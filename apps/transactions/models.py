@@ -135,7 +135,11 @@ class BillLine(OrgOwned):
     serial = models.CharField(max_length=50, blank=True)
     type = models.CharField(max_length=8, choices=LineType.choices, default=LineType.REGULAR)
     return_type = models.CharField(max_length=12, choices=ReturnType.choices, blank=True)
-    parent_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="returns")
+    # Written on every bill: only the indexes readers use (lines are read through their bill; the returned lines,
+    # which cite a sold line, are the only rows with a parent line: a partial index below).
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
+    parent_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="returns",
+                                    db_index=False)
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     item_code = models.CharField(max_length=100, blank=True)
     description = models.CharField(max_length=250, blank=True)
@@ -157,6 +161,9 @@ class BillLine(OrgOwned):
     points_returned = models.DecimalField(**POINTS, default=ZERO)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["parent_line"], condition=Q(parent_line__isnull=False), name="txn_line_parent_idx"),
+        ]
         ordering = ["bill_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["bill", "position"], name="%(app_label)s_%(class)s_unique_position"),
@@ -177,6 +184,8 @@ class BillLine(OrgOwned):
 class BillTender(OrgOwned):
     """How (part of) a bill was paid: a tender the org accepts."""
 
+    org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+",
+                            db_index=False)  # read through the bill
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="tenders")
     mode = models.CharField(max_length=50)
     payment_mode = models.ForeignKey("organizations.PaymentMode", null=True, blank=True, on_delete=models.SET_NULL,

@@ -448,3 +448,28 @@ def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, o
     assert len(statements) == 2
     assert any('INNER JOIN "customers_customeridentifier"' in text and "$3" in text for text in statements)
     assert any(text.startswith('SELECT ARRAY(SELECT "labels_label"."name"') for text in statements)
+
+
+def test_the_tables_every_bill_writes_carry_only_the_indexes_their_readers_use():
+    """Each index costs every bill an entry: lines are read through their bill and tenders too; only returns cite a
+    parent line and only reversals an entry they reverse (partial indexes); awards are not looked up by programme.
+    The foreign keys keep their constraints."""
+    from apps.points.models import LedgerEntry
+    from apps.rules.models import RuleAward
+    from apps.transactions.models import BillLine, BillTender
+
+    with connection.cursor() as cursor:
+        def columns_indexed(model) -> set[tuple[str, ...]]:
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            return {tuple(c["columns"]) for c in found.values() if c["index"] and not c["primary_key"]}
+
+        def foreign_keys(model) -> set[str]:
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            return {c["columns"][0] for c in found.values() if c["foreign_key"]}
+
+        assert ("org_id",) not in columns_indexed(BillLine) and ("org_id",) not in columns_indexed(BillTender)
+        assert ("program_id",) not in columns_indexed(RuleAward)
+        assert ("parent_line_id",) in columns_indexed(BillLine) and ("reverses_id",) in columns_indexed(LedgerEntry)
+        assert {"org_id", "parent_line_id"} <= foreign_keys(BillLine) and "program_id" in foreign_keys(RuleAward)
+    partial = {index.name: index.condition for model in (BillLine, LedgerEntry) for index in model._meta.indexes}
+    assert partial["txn_line_parent_idx"] is not None and partial["points_entry_reverses_idx"] is not None
