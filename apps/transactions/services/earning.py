@@ -72,8 +72,20 @@ def points_split(evaluation) -> PointsSplit:
     return split
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def jsonable(value):
-    """Decimals and datetimes as strings: what JSONField can store."""
+    """Decimals and datetimes as strings: what JSONField can store, as a round trip through DjangoJSONEncoder gives
+    it. Plain values, lists and dicts with text keys (an evaluation's log is made of them) are copied as they are;
+    anything else takes the round trip."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict and all(type(key) is str for key in value):
+        return {key: jsonable(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(item) for item in value]
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
