@@ -16,6 +16,8 @@ from apps.coupons.api.urls import v11_urlpatterns as coupons
 from apps.cards.api.urls import v11_urlpatterns as cards
 from apps.recommendations.api.urls import v11_urlpatterns as recommendations
 
-routes = [*organizations, *tiers, *coupons, *cards, *customers, *customers_v11, *fields, *labels, *referrals, *user_auth, *transactions, *rules, *recommendations, *points]
+# The busiest routes (bills) first, as in v2.
+routes = [*transactions, *organizations, *tiers, *coupons, *cards, *customers, *customers_v11, *fields, *labels,
+          *referrals, *user_auth, *rules, *recommendations, *points]
 
 urlpatterns = [path("v1.1/", include((routes, "v1.1"), namespace="v1.1"))]
