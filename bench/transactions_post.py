@@ -404,7 +404,8 @@ def report(rounds: list[tuple[dict, dict]], one_rule: dict, queries: tuple[int, 
         f"{os.cpu_count()} CPUs, PostgreSQL, Python {platform.python_version()}; {CLIENTS} concurrent clients "
         f"(wrk {wrk_version()}: one thread and one connection per client, one till and one member each); {ROUNDS} "
         f"rounds in which the endpoints take turns, each time {WARMUP:g} s warm-up then {SECONDS:g} s measured, in one "
-        "run (req/s over all rounds, latencies the median of the rounds'). The bill has 5 lines and {rules} rules are RUNNING (category rates, thresholds, "
+        f"run (req/s over all rounds, latencies the median of the rounds'). The bill has 5 lines and {rules} rules are "
+        "RUNNING (category rates, thresholds, "
         f"weekdays, a store rule, per-bill and per-customer caps, a label audience). Load average when the run "
         f"started: {load:.1f}.", "",
         "| Endpoint | requests | req/s | p50 ms | p99 ms | mean ms | errors | queries per request |",
@@ -418,7 +419,8 @@ def report(rounds: list[tuple[dict, dict]], one_rule: dict, queries: tuple[int, 
         f"Bills reach {ratio}x the minimal endpoint's throughput, the median of the rounds' "
         f"{', '.join(f'{r}x' for r in ratios)} (target >= 0.6x: {verdict(ratio >= 0.6)}); "
         f"bill p99 {bills['p99']} ms (target <= 50 ms: {verdict(bills['p99'] <= 50)}).", "",
-        f"Of the bill's {bill_queries} statements (BEGIN and COMMIT included), {apply_queries} apply the rules' effects "
+        f"Of the bill's {bill_queries} statements (BEGIN and COMMIT included), {apply_queries} "
+        f"appl{'ies' if apply_queries == 1 else 'y'} the rules' effects "
         "(apps.rules effects_apply: one statement for the ledger entry, the lot, the account totals, the award row "
         "and the capped rules' tallies); before them, one statement finds the customer by its mobile, locks it, "
         "reads its labels and its capped rules' tallies and locks its points account, and one stores the bill with "
