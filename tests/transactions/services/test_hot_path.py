@@ -244,6 +244,19 @@ def test_a_member_bill_finds_and_locks_its_customer_and_account_with_its_labels_
     assert PointsAccount.objects.get(customer=member).available == D("40")
 
 
+def test_a_non_loyalty_customer_found_with_the_reads_earns_nothing(org, program, member, earn_rule, add_bill):
+    """The lookup reads and locks as for a member; a customer outside the programme still earns nothing and gets
+    no account."""
+    from apps.customers.choices import LoyaltyType
+    from apps.points.models import PointsAccount
+
+    member.loyalty_type = LoyaltyType.NON_LOYALTY
+    member.save(update_fields=["loyalty_type"])
+    result = add_bill(sale("NL-1", ("RICE5", 1, "250")))
+    assert result.customer.pk == member.pk and result.bill.points == 0 and result.bill.program_id is None
+    assert not PointsAccount.objects.filter(customer=member).exists()
+
+
 def test_a_bill_for_a_customer_it_registers_reads_and_locks_after_registering(org, program, settings, add_bill):
     """An unknown mobile on a REGULAR bill registers the customer (where the org says so): the lookup found nobody,
     so the reads run for the new customer, which earns."""
