@@ -26,7 +26,7 @@ from .effects.points import allocate, award_shrink, quantum_for
 from .expressions import activation_build, condition_names, condition_run
 
 __all__ = ["CapUsage", "EventContext", "Evaluation", "MemoryCapUsage", "PlannedEffect", "PrefetchedCapUsage",
-           "cap_windows", "customer_cap_windows", "evaluate", "period_bounds", "quantum_for"]
+           "cap_windows", "evaluate", "period_bounds", "quantum_for"]
 
 AWARD = "award_points"
 
@@ -70,7 +70,7 @@ class CapUsage:
 
 class PrefetchedCapUsage(CapUsage):
     """The database's award records, with the customer caps of one event read up front in one query
-    (customer_cap_windows); a window not read up front is summed on its own."""
+    (cap_windows); a window not read up front is summed on its own."""
 
     def __init__(self, awarded: dict):
         self.awarded = awarded
@@ -82,16 +82,9 @@ class PrefetchedCapUsage(CapUsage):
         return super().customer_awarded(rule=rule, customer_id=customer_id, since=since, until=until)
 
 
-def customer_cap_windows(context: EventContext, rules, *, now: datetime | None = None) -> list[tuple]:
-    """(rule id, since, until) of each rule's per-customer cap period for this event, as _caps_apply computes it."""
-    if context.customer is None:
-        return []
-    return cap_windows(context, rules, now=now)
-
-
 def cap_windows(context: EventContext, rules, *, now: datetime | None = None) -> list[tuple]:
-    """customer_cap_windows for an event whose customer is not known yet (the periods depend only on its time and
-    place)."""
+    """(rule id, since, until) of each rule's per-customer cap period for this event, as _caps_apply computes it
+    (the periods depend only on the event's time and place, so the customer need not be known yet)."""
     capped = [rule for rule in rules if rule.max_points_per_customer and rule.pk]
     if not capped:
         return []

@@ -222,12 +222,11 @@ def customer_summary(*, org, customer) -> dict:
 # -- the bill path's locks and reads --------------------------------------------------------------------------------
 @dataclass
 class EarnReadsPlan:
-    """What a member bill reads and locks before its rules run (earn_reads_plan): the programme it earns in, that
-    programme's running bill rules, those capping points per customer with their cap periods for this bill, and
-    whether the customer's points account is locked then (else the credit locks it)."""
+    """What a member bill reads and locks before its rules run (earn_reads_plan): the programme it earns in, its
+    running bill rules that cap points per customer with their cap periods for this bill, and whether the customer's
+    points account is locked then (else the credit locks it)."""
 
     program: object
-    rules: list
     capped: list
     windows: list
     lock_account: bool
@@ -251,7 +250,7 @@ def earn_reads_plan(*, org, program, occurred_at, store, lock_account: bool) -> 
     capped = [rule for rule in rules if rule.max_points_per_customer is not None]
     windows = cap_windows(EventContext(event_type=EVENT_BILL_ADDED, occurred_at=occurred_at, org=org, program=program,
                                        store=store), capped) if capped else []
-    return EarnReadsPlan(program=program, rules=rules, capped=capped, windows=windows,
+    return EarnReadsPlan(program=program, capped=capped, windows=windows,
                          lock_account=lock_account and all(rule.budget_points is None for rule in rules))
 
 

@@ -125,12 +125,11 @@ class EarnPlan:
 @dataclass
 class EarnPrep:
     """What the bill path reads about the customer before planning: whether the customer row is locked, the names of
-    the labels the customer carries, the running rules that cap points per customer with what the customer has used
-    of them (a CapUsage for the engine), and the customer's points account when it was locked here."""
+    the labels the customer carries, what the customer has used of the running rules' customer caps (a CapUsage for
+    the engine), and the customer's points account when it was locked here."""
 
     locked: bool = False
     label_names: list[str] | None = None
-    capped_rules: list = field(default_factory=list)
     usage: object | None = None
     account: object | None = None
 
@@ -171,14 +170,14 @@ def earn_prepare(*, org, customer, plan: EarnReadsPlan, reads: EarnReads | None 
             reads = bill_earn_reads(org=org, customer_id=customer.pk, plan=plan)
         usage = PrefetchedCapUsage(customer_tallies_complete(
             org_id=org.pk, customer_id=customer.pk, windows=plan.windows, tallied=reads.tallied)) if plan.capped else None
-        return EarnPrep(locked=plan.lock_customer, label_names=reads.label_names, capped_rules=plan.capped,
-                        usage=usage, account=reads.account)
+        return EarnPrep(locked=plan.lock_customer, label_names=reads.label_names, usage=usage,
+                        account=reads.account)
     if plan.capped:
         list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True))
     usage = PrefetchedCapUsage(rules_customer_awarded(org_id=org.pk, customer_id=customer.pk,
                                                       windows=plan.windows)) if plan.capped else None
     return EarnPrep(locked=plan.lock_customer, label_names=customer_label_names(org=org, customer=customer),
-                    capped_rules=plan.capped, usage=usage)
+                    usage=usage)
 
 
 def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[BillLine]:

@@ -443,7 +443,7 @@ def test_the_short_reads_of_a_bill_are_prepared_and_answer_as_before(settings, o
 
     def answers():
         found = customer_lookup(org=org, identifier_type="mobile", value="919845012345")
-        plan = EarnReadsPlan(program=program, rules=[], capped=[], windows=[], lock_account=True)
+        plan = EarnReadsPlan(program=program, capped=[], windows=[], lock_account=True)
         reads = bill_earn_reads(org=org, customer_id=member.pk, plan=plan)
         return found.pk, found.first_name, reads.label_names
 
