@@ -53,7 +53,7 @@ class PlannedEffect:
     rule_id: int
     rule_name: str
     effect_type: str  # "award_points", "add_label", "remove_label", "send_message", "emit_event", ...
-    params: dict  # JSON-serialisable
+    params: dict  # JSON values only (str keys; str, int, bool, None, lists, dicts): the log and the bill store them
     points: Decimal = ZERO  # award_points: total points
     line_points: dict[int, Decimal] = field(default_factory=dict)  # award_points: line index -> points
     bill_points: Decimal = ZERO  # award_points: the bill-level part (not tied to lines)
@@ -72,7 +72,10 @@ class PlannedEffect:
 
 @dataclass
 class Evaluation:
-    """What the rules decided for one event: the effects to apply, a readable log, and the points total."""
+    """What the rules decided for one event: the effects to apply, a readable log, and the points total.
+
+    The log, like log_item(), holds JSON values only (amounts as text), so a bill stores it as it is and reads back
+    what it stored (tests/rules/engine/test_log_json.py checks every registered effect type)."""
 
     effects: list[PlannedEffect]
     # Per candidate rule: {"ruleId", "ruleName", "matched", "reason", "effects": [{"type", "points", ...}], "stopped"}

@@ -5,11 +5,9 @@ that was rolled back. The points ledger locks the customer's account, so concurr
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from apps.points.services import Actor
@@ -70,23 +68,6 @@ def points_split(evaluation) -> PointsSplit:
             line_part += Decimal(points)
         split.bill += Decimal(effect.points) - line_part
     return split
-
-
-_PLAIN = frozenset((str, int, float, bool, type(None)))
-
-
-def jsonable(value):
-    """Decimals and datetimes as strings: what JSONField can store, as a round trip through DjangoJSONEncoder gives
-    it. Plain values, lists and dicts with text keys (an evaluation's log is made of them) are copied as they are;
-    anything else takes the round trip."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is dict and all(type(key) is str for key in value):
-        return {key: jsonable(item) for key, item in value.items()}
-    if kind is list or kind is tuple:
-        return [jsonable(item) for item in value]
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def split_for_lines(evaluation, lines: list[BillLine]) -> PointsSplit:
@@ -193,7 +174,8 @@ def _points_set(bill: Bill, lines: list[BillLine], split: PointsSplit) -> list[B
 
 
 def planned_effects(evaluation) -> list[dict]:
-    return jsonable([{"ruleId": e.rule_id, "ruleName": e.rule_name, **e.log_item()} for e in evaluation.effects])
+    """The effects as the bill stores them (JSON values: apps.rules.contexts says so of log_item)."""
+    return [{"ruleId": e.rule_id, "ruleName": e.rule_name, **e.log_item()} for e in evaluation.effects]
 
 
 def bill_plan(*, bill: Bill, lines: list[BillLine], tenders, customer, program, prep: EarnPrep) -> EarnPlan:
@@ -201,7 +183,7 @@ def bill_plan(*, bill: Bill, lines: list[BillLine], tenders, customer, program, 
     context, evaluation, split = bill_evaluate(bill=bill, lines=lines, tenders=tenders, customer=customer,
                                                program=program, prep=prep)
     _points_set(bill, lines, split)
-    bill.evaluation_log = jsonable(evaluation.log)
+    bill.evaluation_log = evaluation.log  # JSON values already (apps.rules.contexts.Evaluation): stored as it is
     bill.effects = planned_effects(evaluation)
     return EarnPlan(context=context, evaluation=evaluation, split=split, customer_locked=prep.locked,
                     account=prep.account)

@@ -120,24 +120,3 @@ def test_a_capped_rule_has_the_customer_locked_before_planning(org, program, mem
     # then the lock came first, the cap held, and the customer caps were not summed a second time
     assert seen["locked"] is True
     assert result.bill.points == D("50")
-
-
-def test_jsonable_gives_what_a_round_trip_through_django_json_encoder_gives():
-    import json
-    from datetime import date, datetime, timezone as dt_timezone
-    from uuid import UUID
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    from apps.transactions.choices import BillType
-    from apps.transactions.services.earning import jsonable
-
-    value = {"points": D("12.500"), "at": datetime(2026, 12, 5, 10, 30, 15, 123456, tzinfo=dt_timezone.utc),
-             "day": date(2026, 12, 5), "nested": [{"a": (1, 2.5, True, None)}, {1: "int key", None: "none key"}],
-             "type": BillType.REGULAR, "id": UUID(int=7), "text": "é \\n", "empty": {}, "list": []}
-    expected = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
-    assert jsonable(value) == expected
-    assert json.dumps(jsonable(value), sort_keys=True) == json.dumps(expected, sort_keys=True)
-    log = [{"ruleId": 1, "matched": True, "effects": [{"points": "5"}], "capped": None}]
-    copied = jsonable(log)
-    assert copied == log and copied is not log and copied[0] is not log[0]
