@@ -73,3 +73,22 @@ def test_statements_with_many_parameters_are_parsed_once():
         assert cursor.fetchone()[89] == 89
     assert _queries._query2pg_client.cache_info().hits == before + 1
 
+
+
+@pytest.mark.parametrize("value", [
+    {"c0": "plain", "c1": 12, "c2": True, "c3": None, "c4": [1, 2.5, "x"], "c5": {"nested": {"deep": []}}},
+    {"c0": "Müller ☕ \u2028 \"quoted\" \\ back\nslash", "c1": -(2 ** 63), "c2": 2 ** 64 - 1},
+    [{"log": [{"ruleId": 1, "linePoints": {"0": "1.5"}}], "empty": {}}],
+    {"c0": 2 ** 70},  # beyond 64 bits: json.dumps writes it
+    {1: "an int key", None: "a None key"},  # keys that are not text: json.dumps turns them into text
+    {"c0": "\ud800"},  # a lone surrogate: json.dumps escapes it (PostgreSQL then refuses it, as before)
+])
+def test_json_text_is_the_json_of_json_dumps(value):
+    """What the bill path sends PostgreSQL as one JSON document reads back as the same values json.dumps gives."""
+    import json
+
+    from apps.core.rows import json_text
+
+    text = json_text(value)
+    assert isinstance(text, str)
+    assert json.loads(text) == json.loads(json.dumps(value))
