@@ -92,3 +92,67 @@ def test_json_text_is_the_json_of_json_dumps(value):
     text = json_text(value)
     assert isinstance(text, str)
     assert json.loads(text) == json.loads(json.dumps(value))
+
+
+def _comparable(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("model", [m for m in __import__("django.apps", fromlist=["apps"]).apps.get_models()
+                                   if not m._meta.proxy], ids=lambda m: m._meta.label)
+def test_instance_new_gives_what_model_init_gives_for_every_model(model):
+    """Defaults only: the same values (a callable default's value of the same type), an unsaved, adding instance."""
+    from apps.core.rows import instance_new
+
+    ours, theirs = instance_new(model), model()
+    assert (ours._state.adding, ours._state.db) == (theirs._state.adding, theirs._state.db) == (True, None)
+    for field in model._meta.concrete_fields:
+        mine, django_s = getattr(ours, field.attname), getattr(theirs, field.attname)
+        if field.has_default() and callable(field.default):
+            assert type(mine) is type(django_s), field.name
+            if isinstance(mine, (dict, list)):
+                assert mine == django_s and mine is not django_s, field.name  # a fresh container each time
+                assert mine is not getattr(instance_new(model), field.attname)
+        else:
+            assert mine == django_s, field.name
+
+
+@pytest.mark.django_db
+def test_instance_new_takes_related_objects_and_ids_as_model_init_does(org):
+    from apps.core.rows import instance_new
+    from tests.factories.customers import CustomerFactory
+
+    customer = CustomerFactory(org=org)
+    at = datetime(2026, 1, 1, tzinfo=dt_timezone.utc)
+    values = dict(org=org, number="B-1", bill_date=date(2026, 1, 1), billing_time=at, created_at=at, customer=customer,
+                  amount=Decimal("10"), extended_fields={"a": 1}, store=None)
+    ours, theirs = instance_new(Bill, **values), Bill(**values)
+    assert _comparable(ours) == _comparable(theirs)
+    assert ours.customer is customer and ours.org is org and ours._state.fields_cache["store"] is None
+    assert ours._state.fields_cache.keys() == theirs._state.fields_cache.keys()
+    line = instance_new(BillLine, org_id=org.pk, bill=ours, position=0, item_code="X", qty=Decimal(1))
+    assert line.bill is ours and line.bill_id is None  # the bill is not saved yet: the id is set when it is
+    ours.pk = 41
+    assert BillLine(org_id=org.pk, bill=ours).bill_id == instance_new(BillLine, org_id=org.pk, bill=ours).bill_id == 41
+    with pytest.raises(ValueError, match="must be a"):
+        instance_new(Bill, org=customer)
+    with pytest.raises(TypeError, match="unexpected keyword arguments: nonsense"):
+        instance_new(Bill, org=org, nonsense=1)
+
+
+def test_instance_new_leaves_models_with_init_receivers_to_model_init():
+    from django.db.models.signals import post_init
+
+    from apps.core.rows import instance_new
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=BillTender)
+    try:
+        tender = instance_new(BillTender, mode="CASH")
+    finally:
+        post_init.disconnect(receiver, sender=BillTender)
+    assert seen == [tender]

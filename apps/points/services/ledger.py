@@ -17,7 +17,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from apps.core.orgcache import org_data
-from apps.core.rows import WriteBatch, row_get, row_update, rows_insert
+from apps.core.rows import WriteBatch, instance_new, row_get, row_update, rows_insert
 
 from .. import errors
 from ..choices import ActorType, DeficitPolicy, EntryKind, ExpiryPolicy, LotState, RoundingMode
@@ -210,12 +210,12 @@ def entry_post(*, account: PointsAccount, kind: str, source_type: str, source_re
     With a batch, the insert joins it (the entry's id is set when the batch runs)."""
     account.available += available
     account.promised += promised
-    entry = LedgerEntry(
-        org_id=account.org_id, account=account, kind=kind, available_delta=available, promised_delta=promised,
-        available_after=account.available, promised_after=account.promised, source_type=source_type,
-        source_ref=source_ref or "", reason=reason or "", actor_type=actor.type, actor_id=actor.id,
-        idempotency_key=idempotency_key or "", reverses=reverses, meta=meta or {}, created_at=at or timezone.now(),
-        store=actor.store, till=actor.till,
+    entry = instance_new(
+        LedgerEntry, org_id=account.org_id, account=account, kind=kind, available_delta=available,
+        promised_delta=promised, available_after=account.available, promised_after=account.promised,
+        source_type=source_type, source_ref=source_ref or "", reason=reason or "", actor_type=actor.type,
+        actor_id=actor.id, idempotency_key=idempotency_key or "", reverses=reverses, meta=meta or {},
+        created_at=at or timezone.now(), store=actor.store, till=actor.till,
     )
     if batch is not None:
         return batch.insert(entry)
@@ -237,10 +237,10 @@ def lot_create(*, account: PointsAccount, entry: LedgerEntry, amount: Decimal, s
                batch: WriteBatch | None = None) -> PointsLot:
     if state == LotState.AVAILABLE and amount > 0:
         next_expiry_note(account, expires_at)
-    lot = PointsLot(
-        org_id=account.org_id, account=account, credit_entry=entry, state=state, amount=amount, remaining=amount,
-        earned_at=earned_at, expires_at=expires_at, available_from=available_from, source_type=entry.source_type,
-        source_ref=entry.source_ref, is_transferable=transferable,
+    lot = instance_new(
+        PointsLot, org_id=account.org_id, account=account, credit_entry=entry, state=state, amount=amount,
+        remaining=amount, earned_at=earned_at, expires_at=expires_at, available_from=available_from,
+        source_type=entry.source_type, source_ref=entry.source_ref, is_transferable=transferable,
     )
     return batch.insert(lot) if batch is not None else rows_insert([lot])[0]
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from apps.core.errors import DomainError
-from apps.core.rows import family_insert_unless_conflict
+from apps.core.rows import family_insert_unless_conflict, instance_new
 from apps.organizations.selectors import org_config_flag
 from apps.points.errors import ProgramInvalid
 from apps.points.services import program_resolve
@@ -136,9 +136,9 @@ def _earn_reads_plan(*, org, data: BillInput, prepared: intake.Prepared) -> Earn
 
 
 def _bill_build(*, org, data: BillInput, prepared: intake.Prepared, customer, number_is_unique: bool) -> Bill:
-    bill = Bill(
-        org=org, number=data.number, bill_date=prepared.bill_date, billing_time=prepared.billing_time, type=data.type,
-        return_type=data.return_type, customer=customer, program=program_of(org=org, customer=customer),
+    bill = instance_new(
+        Bill, org=org, number=data.number, bill_date=prepared.bill_date, billing_time=prepared.billing_time,
+        type=data.type, return_type=data.return_type, customer=customer, program=program_of(org=org, customer=customer),
         store=prepared.store, till=prepared.till, source=(data.source or "INSTORE").upper(),
         account_id=data.account_id or "", bill_client_id=data.bill_client_id or "", amount=data.amount,
         gross_amount=data.gross_amount, discount=data.discount, currency=org.base_currency,
@@ -184,9 +184,9 @@ def _lines_build(*, bill: Bill, data: BillInput, prepared: intake.Prepared) -> l
         if line.type != LineType.REGULAR:
             continue
         product = prepared.products.get(line.item_code)
-        lines.append(BillLine(
-            org_id=bill.org_id, bill=bill, position=len(lines), serial=str(line.serial or ""), type=LineType.REGULAR,
-            product=product, item_code=line.item_code, description=line.description or (
+        lines.append(instance_new(
+            BillLine, org_id=bill.org_id, bill=bill, position=len(lines), serial=str(line.serial or ""),
+            type=LineType.REGULAR, product=product, item_code=line.item_code, description=line.description or (
                 product.description if product else ""), qty=line.qty, rate=line.rate, value=line.value,
             discount=line.discount, amount=line.amount, category=line.category or (product.category if product else ""),
             brand=line.brand or (product.brand if product else ""), attributes=line.attributes or {},
@@ -198,8 +198,8 @@ def _lines_build(*, bill: Bill, data: BillInput, prepared: intake.Prepared) -> l
 
 
 def _tenders_build(*, bill: Bill, data: BillInput, prepared: intake.Prepared) -> list[BillTender]:
-    return [BillTender(org_id=bill.org_id, bill=bill, mode=t.mode, value=t.value, notes=t.notes or "",
-                       attributes=t.attributes or {}, payment_mode=prepared.payment_modes.get(t.mode.upper()))
+    return [instance_new(BillTender, org_id=bill.org_id, bill=bill, mode=t.mode, value=t.value, notes=t.notes or "",
+                         attributes=t.attributes or {}, payment_mode=prepared.payment_modes.get(t.mode.upper()))
             for t in data.tenders if t.mode]
 
 
