@@ -137,12 +137,24 @@ def _names(fields) -> tuple[str, ...]:
     return tuple([f.attname for f in fields])
 
 
+_PREPARERS_BY_TUPLE: dict[int, tuple] = {}
+
+
 def _preparers(model, fields: tuple, alias: str) -> tuple:
     """(read, convert) per field: pre_save and get_db_prep_save, as the ORM applies them on save().
 
     Cached by the fields' attnames: hashing a tuple of Field objects calls Django's Field.__hash__ (Python) for each,
-    a few hundred times per bill; the names' hashes are kept by the strings."""
-    return _preparers_named(model, _names(fields), alias)
+    a few hundred times per bill; the names' hashes are kept by the strings. The callers on the bill path pass the
+    same tuple object every time (_insert_columns, _child_fields, _update_sql): found by its identity first (the
+    entry holds the tuple, so its id is not reused while it is there)."""
+    hit = _PREPARERS_BY_TUPLE.get(id(fields))
+    if hit is not None and hit[0] is fields and hit[1] is model and hit[2] == alias:
+        return hit[3]
+    preparers = _preparers_named(model, _names(fields), alias)
+    if len(_PREPARERS_BY_TUPLE) >= 4096:  # tuples made per call (other callers) come and go
+        _PREPARERS_BY_TUPLE.clear()
+    _PREPARERS_BY_TUPLE[id(fields)] = (fields, model, alias, preparers)
+    return preparers
 
 
 @lru_cache(maxsize=1024)
@@ -439,6 +451,13 @@ def _family_sql(parent_model, child_models: tuple, as_json: tuple, alias: str, p
 
 
 @lru_cache(maxsize=256)
+def _child_fields(child_model, parent_model) -> tuple:
+    """(the child's link to the parent, its other insert columns): one tuple per pair of models."""
+    link = _link_to(child_model, parent_model)
+    return link, tuple(f for f in _insert_columns(child_model) if f is not link)
+
+
+@lru_cache(maxsize=256)
 def _relations(model) -> tuple:
     return tuple(f for f in model._meta.concrete_fields if f.is_relation)
 
@@ -480,8 +499,7 @@ def family_insert_unless_conflict(parent: models.Model, *children: list[models.M
     as_json = []
     for rows in children:
         child_model = type(rows[0])
-        link = _link_to(child_model, model)
-        fields = tuple(f for f in _insert_columns(child_model) if f is not link)
+        link, fields = _child_fields(child_model, model)
         for obj in rows:
             if link.get_cached_value(obj, None) is not parent:
                 raise ValueError(f"{child_model.__name__} rows must point at the parent being inserted")

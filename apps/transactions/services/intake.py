@@ -35,6 +35,10 @@ CUSTOM_FIELD_SCOPE = "loyalty_transaction"
 MONEY_QUANTUM = Decimal("0.0001")
 ZERO = Decimal(0)
 NUMBER_MAX_LENGTH = 50
+# Choices' .values builds its list on every read; the checks below run for every bill and line.
+_BILL_TYPES, _RETURN_TYPES = frozenset(BillType.values), frozenset(ReturnType.values)
+_LINE_TYPES, _SOURCES, _BILL_SOURCES = frozenset(LineType.values), frozenset(Source.values), frozenset(BillSource.values)
+_DELIVERY, _OUTLIER = frozenset(DeliveryStatus.values), frozenset(OutlierStatus.values)
 
 
 @dataclass
@@ -71,15 +75,15 @@ class Prepared:
 
 
 # -- shape -------------------------------------------------------------------------------------------------------
-def _not_negative(value: Decimal | None, error: DomainError) -> None:
+def _not_negative(value: Decimal | None, error: type[DomainError], field: str) -> None:
     if value is not None and value < 0:
-        raise error
+        raise error(field=field)
 
 
 def bill_shape_check(data: BillInput) -> None:
     """Refuse what no configuration could make valid (400): type, number, return type, negative figures."""
     data.type = (data.type or "").strip().upper()
-    if data.type not in BillType.values:
+    if data.type not in _BILL_TYPES:
         raise errors.BillTypeInvalid(field="type")
     data.number = (data.number or "").strip()
     if not data.number:
@@ -88,21 +92,21 @@ def bill_shape_check(data: BillInput) -> None:
         raise errors.BillNumberInvalid(detail=f"at most {NUMBER_MAX_LENGTH} characters", field="billNumber")
     if data.type in RETURN_TYPES:
         data.return_type = (data.return_type or "").strip().upper()
-        if data.return_type not in ReturnType.values:
+        if data.return_type not in _RETURN_TYPES:
             raise errors.ReturnTypeInvalid(field="returnType")
     else:
         data.return_type = ""
-    if data.source and data.source.upper() not in BillSource.values:
+    if data.source and data.source.upper() not in _BILL_SOURCES:
         raise customer_errors.SourceInvalid(field="source")
-    if data.delivery_status and data.delivery_status.upper() not in DeliveryStatus.values:
+    if data.delivery_status and data.delivery_status.upper() not in _DELIVERY:
         raise DomainError(f"Invalid input. deliveryStatus: one of {', '.join(DeliveryStatus.values)}",
                           field="deliveryStatus")
-    if data.outlier_status and data.outlier_status.upper() not in OutlierStatus.values:
+    if data.outlier_status and data.outlier_status.upper() not in _OUTLIER:
         raise DomainError(f"Invalid input. outlierStatus: one of {', '.join(OutlierStatus.values)}",
                           field="outlierStatus")
-    _not_negative(data.amount, errors.NegativeAmount(field="billAmount"))
-    _not_negative(data.gross_amount, errors.NegativeGrossAmount(field="grossAmount"))
-    _not_negative(data.discount, errors.NegativeDiscount(field="discount"))
+    _not_negative(data.amount, errors.NegativeAmount, "billAmount")
+    _not_negative(data.gross_amount, errors.NegativeGrossAmount, "grossAmount")
+    _not_negative(data.discount, errors.NegativeDiscount, "discount")
     for index, line in enumerate(data.lines):
         _line_shape_check(line, index, bill_type=data.type)
 
@@ -119,7 +123,7 @@ def _line_shape_check(line: LineInput, index: int, *, bill_type: str) -> None:
         line.type, line.return_type = LineType.REGULAR, ""
         return
     line.type = (line.type or LineType.REGULAR).strip().upper() or LineType.REGULAR
-    if line.type not in LineType.values:
+    if line.type not in _LINE_TYPES:
         raise DomainError(f"Invalid input. {where}.type: REGULAR or RETURN", field=f"{where}.type")
     if line.type == LineType.RETURN and bill_type != BillType.MIXED:
         raise DomainError(f"Invalid input. {where}.type: return lines belong to MIXED bills", field=f"{where}.type")
@@ -342,7 +346,7 @@ def currency_convert(*, org, data: BillInput, store: Store, prepared: Prepared) 
 # -- customer ----------------------------------------------------------------------------------------------------
 def _customer_source(raw: str) -> str:
     text = (raw or "").strip().upper()
-    return text if text in Source.values else Source.INSTORE
+    return text if text in _SOURCES else Source.INSTORE
 
 
 def customer_resolve(*, org, data: BillInput, till, allow_register: bool, query=None
@@ -352,7 +356,7 @@ def customer_resolve(*, org, data: BillInput, till, allow_register: bool, query=
     ref = data.customer
     if ref.is_empty:
         raise errors.CustomerIdentifierMissing(field="identifierValue")
-    lookup_source = ref.source.upper() if ref.source and ref.source.upper() in Source.values else None
+    lookup_source = ref.source.upper() if ref.source and ref.source.upper() in _SOURCES else None
     try:
         if ref.identifier_value:
             return customer_lookup_by_names(org=org, identifier_names=ref.identifier_name or "mobile",

@@ -32,7 +32,8 @@ class LineItemV2(InputSerializer):
     returnable = serializers.BooleanField(required=False, default=True)
     returnableDays = serializers.IntegerField(required=False, default=-1)
 
-    def to_line(self, d: dict) -> LineInput:
+    @staticmethod
+    def to_line(d: dict) -> LineInput:
         return LineInput(
             item_code=d["itemCode"], description=d["description"], serial=d["serial"], qty=d.get("qty"),
             rate=d.get("rate"), value=d.get("value"), discount=d.get("discount"), amount=d.get("amount"),
@@ -93,7 +94,7 @@ class TransactionInputV2(InputSerializer):
 
     def to_input(self, *, customer: CustomerRef, source: str = "", account_id: str = "") -> BillInput:
         d = self.validated_data
-        lines = [LineItemV2().to_line(item) for item in d["lineItemsV2"]]
+        lines = [LineItemV2.to_line(item) for item in d["lineItemsV2"]]
         bill_type = d["type"].strip().upper()
         # The platform's exchange sample is a REGULAR bill carrying RETURN lines: that is a MIXED bill.
         if bill_type == BillType.REGULAR and any(line.type == LineType.RETURN for line in lines):
