@@ -55,15 +55,26 @@ class PlannedEffect:
     effect_type: str  # "award_points", "add_label", "remove_label", "send_message", "emit_event", ...
     params: dict  # JSON values only (str keys; str, int, bool, None, lists, dicts): the log and the bill store them
     points: Decimal = ZERO  # award_points: total points
-    line_points: dict[int, Decimal] = field(default_factory=dict)  # award_points: line index -> points
+    # award_points: line index -> points (replaced when the award changes, never changed in place)
+    line_points: dict[int, Decimal] = field(default_factory=dict)
     bill_points: Decimal = ZERO  # award_points: the bill-level part (not tied to lines)
     index: int = 0  # position among the rule's planned effects (part of the idempotency key)
+
+    def line_points_text(self) -> dict[str, str]:
+        """linePoints as the log, the bill and effects_apply's results write them ({"0": "1.5"}, in line order): a
+        new dict each call, its text worked out once per line_points dict (the log, the bill's effects and the
+        results each write it for every award of every bill)."""
+        cached = self.__dict__.get("_line_points_text")
+        if cached is None or cached[0] is not self.line_points:
+            cached = self.__dict__["_line_points_text"] = (
+                self.line_points, {str(k): str(v) for k, v in sorted(self.line_points.items())})
+        return dict(cached[1])
 
     def log_item(self) -> dict:
         if self.effect_type != "award_points":
             return {"type": self.effect_type, **self.params}
         item = {"type": self.effect_type, "points": str(self.points), "billPoints": str(self.bill_points),
-                "linePoints": {str(k): str(v) for k, v in sorted(self.line_points.items())}}
+                "linePoints": self.line_points_text()}
         for key, value in self.params.items():  # in the params' order
             if key in _LOGGED_AWARD_PARAMS:
                 item[key] = value

@@ -24,7 +24,7 @@ from .points import award_shrink, quantum_for
 def _result(effect: PlannedEffect, key: str, **extra) -> dict:
     return {"ruleId": effect.rule_id, "type": effect.effect_type, "key": key, "points": str(effect.points),
             "billPoints": str(effect.bill_points),
-            "linePoints": {str(k): str(v) for k, v in sorted(effect.line_points.items())}, **extra}
+            "linePoints": effect.line_points_text(), **extra}
 
 
 def _replayed(effect: PlannedEffect, key: str, points: Decimal, run: ApplyRun) -> dict:

@@ -59,3 +59,18 @@ def test_every_effect_types_log_and_planned_effects_are_json_values(org, program
     for value in (evaluation.log, planned):
         assert json.loads(json.dumps(value)) == value
         assert json.dumps(json.loads(json.dumps(value)), sort_keys=True) == json.dumps(value, sort_keys=True)
+
+
+def test_line_points_text_follows_the_award_and_is_a_copy_each_time():
+    from apps.rules.contexts import PlannedEffect
+    from apps.rules.effects.points import award_shrink
+
+    effect = PlannedEffect(rule_id=1, rule_name="r", effect_type="award_points", params={}, points=D("10"),
+                           line_points={1: D("7"), 0: D("3")})
+    first = effect.line_points_text()
+    assert first == {"0": "3", "1": "7"} and list(first) == ["0", "1"]
+    first["0"] = "changed"
+    assert effect.line_points_text() == {"0": "3", "1": "7"}  # the caller's copy was changed, not the award's
+    award_shrink(effect, D("5"), D("1"))  # a cap lowers the award: a new spread
+    assert effect.line_points_text() == {"0": "2", "1": "3"} == {str(k): str(v) for k, v in effect.line_points.items()}
+    assert effect.log_item()["linePoints"] == effect.line_points_text()
