@@ -506,15 +506,21 @@ def _line_map(line: dict) -> dict:
             "attributes": line.get("attributes") or {}}
 
 
+LINES_COUNT_ONLY = "lines:count"  # condition_names' mark for a condition that reads only how many lines there are
+
+
 def condition_names(text: str) -> frozenset[str]:
     """The top-level names (bill, lines, customer, ...) a condition may read: every one its text spells as a word.
 
     A superset (a word inside a string literal counts too), so an activation holding these names is always enough.
+    A condition that names `lines` only as `size(lines)` or `lines.size()` gets LINES_COUNT_ONLY instead: the lines'
+    fields are never read, so activation_build need not convert them.
     """
     return _names_of(text or "")
 
 
 _NAME_PATTERNS = {name: re.compile(rf"\b{name}\b") for name in SCHEMA}
+_LINES_COUNTED = re.compile(r"\bsize\s*\(\s*lines\s*\)|\blines\s*\.\s*size\s*\(\s*\)")
 
 
 def _names_of(text: str) -> frozenset[str]:
@@ -522,6 +528,8 @@ def _names_of(text: str) -> frozenset[str]:
         found = _names_cache.get(text)
     if found is None:
         found = frozenset(name for name, pattern in _NAME_PATTERNS.items() if pattern.search(text))
+        if "lines" in found and not _NAME_PATTERNS["lines"].search(_LINES_COUNTED.sub(" ", text)):
+            found = found - {"lines"} | {LINES_COUNT_ONLY}
         with _cache_lock:
             if len(_names_cache) >= _CACHE_SIZE:
                 _names_cache.clear()
@@ -540,9 +548,14 @@ def activation_build(context, local: datetime, names: frozenset[str] | None = No
     """
     wanted = set(SCHEMA) if names is None else set(names)
     lines = context.lines or []
+    if LINES_COUNT_ONLY in wanted and "lines" not in wanted:  # only counted: as many lines, their fields unread
+        wanted.add("lines")
+        line_maps = lambda: [{} for _ in lines]  # noqa: E731
+    else:
+        line_maps = lambda: [_line_map(line) for line in lines]  # noqa: E731
     builders = {
         "bill": lambda: _bill_map(context.bill, lines),
-        "lines": lambda: [_line_map(line) for line in lines],
+        "lines": line_maps,
         "customer": lambda: _customer_map(context, local),
         "tier": lambda: _customer_map(context, local)["tier"],
         "store": lambda: _store_map(context.store),

@@ -92,6 +92,32 @@ def test_condition_names_are_the_top_level_names_a_condition_spells():
     assert condition_names("") == frozenset()
 
 
+@pytest.mark.parametrize("condition, full", [
+    ("size(lines) >= 3", False),
+    ("lines.size() > 1 && bill.amount >= 300.0", False),
+    ("size( lines ) == 5 || size(lines) == 0", False),
+    ('size(lines) >= 3 && lines.exists(l, l.category == "Dairy")', True),
+    ("size(lines) >= 1 && lines[0].amount > 10.0", True),
+    ("lines.all(l, l.qty >= 1.0)", True),
+])
+def test_a_condition_that_only_counts_lines_leaves_their_fields_unconverted(condition, full):
+    from types import SimpleNamespace
+
+    from apps.rules.expressions import LINES_COUNT_ONLY, activation_build, condition_names, condition_run
+
+    names = condition_names(condition)
+    assert ("lines" in names) is full and (LINES_COUNT_ONLY in names) is not full
+    lines = [{"index": i, "item_code": f"S{i}", "qty": Decimal(1), "amount": Decimal(100), "category": "Dairy"}
+             for i in range(5)]
+    context = SimpleNamespace(lines=lines, bill={"amount": Decimal("500")}, customer=None, customer_facts={},
+                              store=None, event_type="BILL_ADDED", attributes={})
+    local = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
+    counted, whole = activation_build(context, local, names), activation_build(context, local, None)
+    assert len(counted.values["lines"]) == 5
+    assert all(len(item) == (11 if full else 0) for item in counted.values["lines"])
+    assert condition_run(condition, counted).value == condition_run(condition, whole).value
+
+
 def test_an_activation_holds_only_the_names_asked_for_and_still_evaluates():
     # given an activation built for conditions reading the bill only
     from types import SimpleNamespace
