@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from operator import attrgetter
 
 import orjson
 from django.conf import settings
@@ -100,7 +101,8 @@ def _converter(field, connection):
                 and _methods(target)[:3] == (Field.get_db_prep_save, AutoFieldMixin.get_db_prep_value,
                                              IntegerField.get_prep_value)
                 and type(connection.ops).validate_autopk_value is BaseDatabaseOperations.validate_autopk_value):
-            return lambda value: value if type(value) is int or value is None else convert(value)
+            return _passing(lambda value: value if type(value) is int or value is None else convert(value),
+                            (int, _NONE))
         return convert
     if isinstance(field, IntegerField) and not isinstance(field, AutoFieldMixin) and methods[:3] == (
             Field.get_db_prep_save, IntegerField.get_db_prep_value, IntegerField.get_prep_value):
@@ -118,15 +120,26 @@ def _converter(field, connection):
             else convert(value)
     for cls, expected, types in _SAME_FOR:
         if isinstance(field, cls) and methods == expected:
-            return lambda value: value if type(value) in types else convert(value)
+            return _passing(lambda value: value if type(value) in types else convert(value), types)
     return convert
+
+
+def _passing(converter, types: tuple):
+    """Note on a converter the value types it hands back unchanged (values_of then skips calling it for them)."""
+    converter.passes = frozenset(types)
+    return converter
+
+
+def _plain_read(field) -> bool:
+    """Whether field.pre_save(obj, add) is only getattr(obj, field.attname)."""
+    pre_save = type(field).pre_save
+    return pre_save is Field.pre_save or (pre_save in (DateField.pre_save, DateTimeField.pre_save)
+                                          and not field.auto_now and not field.auto_now_add)
 
 
 def _reader(field):
     """obj, add -> field.pre_save(obj, add): a plain attribute read where pre_save is only that."""
-    pre_save = type(field).pre_save
-    if pre_save is Field.pre_save or (pre_save in (DateField.pre_save, DateTimeField.pre_save)
-                                      and not field.auto_now and not field.auto_now_add):
+    if _plain_read(field):
         attname = field.attname
         return lambda obj, add: getattr(obj, attname)
     return field.pre_save
@@ -164,8 +177,43 @@ def _preparers_named(model, names: tuple[str, ...], alias: str) -> tuple:
 
 
 def values_of(obj, fields: tuple, alias: str, add: bool) -> list:
-    """The database values of these fields of obj, as save() would write them."""
-    return [convert(read(obj, add)) for read, convert in _preparers(type(obj), fields, alias)]
+    """The database values of these fields of obj, as save() would write them: the plain attributes read at once,
+    the other readers (pre_save that does more, e.g. auto_now) called, each value converted unless its converter
+    hands values of its type back unchanged (_passing)."""
+    getter, readers, converters = _value_plan(type(obj), fields, alias)
+    values = list(getter(obj))
+    for index, read in readers:
+        values[index] = read(obj, add)
+    for index, passes, convert in converters:
+        value = values[index]
+        if type(value) not in passes:
+            values[index] = convert(value)
+    return values
+
+
+_VALUE_PLANS: dict[int, tuple] = {}
+
+
+def _value_plan(model, fields: tuple, alias: str) -> tuple:
+    """(attrgetter of every field's attname, [(index, reader)] for readers that are not a plain read,
+    [(index, types passed unchanged, converter)]), found as _preparers finds its entries."""
+    hit = _VALUE_PLANS.get(id(fields))
+    if hit is not None and hit[0] is fields and hit[1] is model and hit[2] == alias:
+        return hit[3]
+    preparers = _preparers(model, fields, alias)
+    plain = {index for index, field in enumerate(fields) if _plain_read(field)}
+    names = _names(fields)
+    if len(names) > 1:
+        getter = attrgetter(*names)
+    else:  # attrgetter of one name answers the value itself, of none it cannot be made
+        getter = (lambda obj, get=attrgetter(names[0]): (get(obj),)) if names else (lambda obj: ())
+    plan = (getter, tuple((index, read) for index, (read, _) in enumerate(preparers) if index not in plain),
+            tuple((index, getattr(convert, "passes", frozenset()), convert)
+                  for index, (_, convert) in enumerate(preparers)))
+    if len(_VALUE_PLANS) >= 4096:
+        _VALUE_PLANS.clear()
+    _VALUE_PLANS[id(fields)] = (fields, model, alias, plan)
+    return plan
 
 
 # -- many rows as one JSON parameter ---------------------------------------------------------------------------
