@@ -120,6 +120,8 @@ def _converter(field, connection):
             else convert(value)
     for cls, expected, types in _SAME_FOR:
         if isinstance(field, cls) and methods == expected:
+            if str in types:
+                return _TextPassing(convert, types)
             return _passing(lambda value: value if type(value) in types else convert(value), types)
     return convert
 
@@ -128,6 +130,23 @@ def _passing(converter, types: tuple):
     """Note on a converter the value types it hands back unchanged (values_of then skips calling it for them)."""
     converter.passes = frozenset(types)
     return converter
+
+
+class _TextPassing:
+    """The converter of a text column: str and None pass unchanged, and so do the choices' members (str enums,
+    which CharField.to_python hands back as they are), learned the first time one comes back unchanged."""
+
+    def __init__(self, convert, types: tuple):
+        self.convert, self.passes = convert, set(types)
+
+    def __call__(self, value):
+        kind = type(value)
+        if kind in self.passes:
+            return value
+        result = self.convert(value)
+        if result is value and isinstance(value, str) and isinstance(value, Enum):
+            self.passes.add(kind)
+        return result
 
 
 def _plain_read(field) -> bool:

@@ -11,12 +11,14 @@ from django.db import connection
 from apps.core.rows import _converter, _reader
 from apps.points.models import LedgerEntry, PointsAccount, PointsLot
 from apps.rules.models import RuleAward
+from apps.transactions.choices import LineType
 from apps.transactions.models import Bill, BillLine, BillTender
 
 HOT_MODELS = (Bill, BillLine, BillTender, LedgerEntry, PointsLot, PointsAccount, RuleAward)
 SAMPLES = (None, "", "abc", "12", " 7 ", 0, 5, -3, 2**40, True, False, Decimal("1.50"), Decimal("-0"), Decimal("1E+3"),
            Decimal("NaN"), Decimal("Infinity"), 1.25, datetime(2026, 12, 5, 10, 30, tzinfo=dt_timezone.utc),
-           datetime(2026, 12, 5, 10, 30), date(2026, 12, 5), {}, {"a": [1, "b"]}, [1, 2])
+           datetime(2026, 12, 5, 10, 30), date(2026, 12, 5), {}, {"a": [1, "b"]}, [1, 2], LineType.RETURN,
+           LineType.REGULAR)  # a choices member twice: text columns learn its type the first time
 
 
 def _outcome(convert, value):
@@ -48,7 +50,8 @@ def test_the_shortcut_is_taken_on_postgresql_for_plain_columns():
     fields = {f.name: f for f in BillLine._meta.concrete_fields}
     for name in ("item_code", "qty", "bill", "returnable"):
         convert = _converter(fields[name], connection)
-        assert convert.__name__ == "<lambda>", name  # not the plain get_db_prep_save wrapper
+        assert getattr(convert, "__name__", "<lambda>") == "<lambda>", name  # not the plain get_db_prep_save wrapper
+        assert hasattr(convert, "passes") is (name != "qty"), name  # decimals: checked value by value
     assert _converter(fields["attributes"], connection).__name__ == "convert"  # JSON: the field's own path
 
 
