@@ -47,10 +47,13 @@ class BillResult:
     effects: list[dict] = field(default_factory=list)
 
 
-def program_of(*, org, customer):
-    """The programme a loyalty customer's bill earns in (the org's default), or None."""
+def program_of(*, org, customer, resolved=None):
+    """The programme a loyalty customer's bill earns in (the org's default), or None. resolved: the org's default
+    programme when the caller has it already."""
     if customer is None or not customer.is_loyalty:
         return None
+    if resolved is not None:
+        return resolved
     try:
         return program_resolve(org=org)
     except ProgramInvalid:
@@ -88,7 +91,8 @@ def bill_add(*, org, data: BillInput, till, allow_register: bool = True) -> Bill
     customer, registered, warnings = _customer_of(org=org, data=data, till=prepared.till, allow_register=allow_register,
                                                   query=lookup)
     number_is_unique = data.type in FORWARD_TYPES and prepared.store_flags["CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE"]
-    bill = _bill_build(org=org, data=data, prepared=prepared, customer=customer, number_is_unique=number_is_unique)
+    bill = _bill_build(org=org, data=data, prepared=prepared, customer=customer, number_is_unique=number_is_unique,
+                       program=plan.program if plan is not None else None)
     _redemptions_check(org=org, bill=bill, customer=customer)
     lines = _lines_build(bill=bill, data=data, prepared=prepared)
     tenders = _tenders_build(bill=bill, data=data, prepared=prepared)
@@ -135,11 +139,12 @@ def _earn_reads_plan(*, org, data: BillInput, prepared: intake.Prepared) -> Earn
                            lock_account=data.type == BillType.REGULAR)
 
 
-def _bill_build(*, org, data: BillInput, prepared: intake.Prepared, customer, number_is_unique: bool) -> Bill:
+def _bill_build(*, org, data: BillInput, prepared: intake.Prepared, customer, number_is_unique: bool,
+                program=None) -> Bill:
     bill = instance_new(
         Bill, org=org, number=data.number, bill_date=prepared.bill_date, billing_time=prepared.billing_time,
-        type=data.type, return_type=data.return_type, customer=customer, program=program_of(org=org, customer=customer),
-        store=prepared.store, till=prepared.till, source=(data.source or "INSTORE").upper(),
+        type=data.type, return_type=data.return_type, customer=customer,
+        program=program_of(org=org, customer=customer, resolved=program), store=prepared.store, till=prepared.till, source=(data.source or "INSTORE").upper(),
         account_id=data.account_id or "", bill_client_id=data.bill_client_id or "", amount=data.amount,
         gross_amount=data.gross_amount, discount=data.discount, currency=org.base_currency,
         local_currency=prepared.local_currency, local_amount=prepared.local_amount,
