@@ -26,6 +26,11 @@ ZERO = Decimal(0)
 # full_clean() validates fields; the foreign keys were resolved by the org-scoped lookups above it (no re-query).
 _RESOLVED_FKS = ("org", "customer", "program", "store", "till", "parent", "bill", "product", "parent_line",
                  "payment_mode")
+# What _bill_build's full_clean leaves out besides those: the columns no client value reaches when a bill is built
+# (computed here, or their defaults until the bill is evaluated and stored).
+_BILL_COMPUTED = ("id", "bill_date", "billing_time", "currency", "number_is_unique", "points", "bill_points",
+                  "points_returned", "points_reversed", "returned_amount", "return_mode", "is_fully_returned",
+                  "evaluation_log", "effects", "created_at", "updated_at")
 
 
 class MasterDataRejected(Exception):
@@ -157,7 +162,7 @@ def _bill_build(*, org, data: BillInput, prepared: intake.Prepared, customer, nu
         redemption_codes=[c for c in data.redemption_codes if c],
     )
     try:
-        bill.full_clean(exclude=_RESOLVED_FKS, validate_unique=False, validate_constraints=False)
+        bill.full_clean(exclude=(*_RESOLVED_FKS, *_BILL_COMPUTED), validate_unique=False, validate_constraints=False)
     except Exception as exc:  # a value too long for its column: the platform's 685
         from django.core.exceptions import ValidationError
 

@@ -318,3 +318,16 @@ def test_input_round_trips_through_the_queue_payload():
     again = BillInput.from_payload(data.to_payload())
     # then
     assert again == data
+
+
+@pytest.mark.parametrize("field, value", [("note", "n" * 501), ("bill_client_id", "c" * 101),
+                                          ("not_interested_reason", "r" * 256)])
+def test_a_value_too_long_for_its_column_is_refused_with_685_and_nothing_written(org, till, member, earn_rule,
+                                                                                    field, value):
+    data = sale("B-LONG", ("RICE5", 1, "250"))
+    setattr(data, field, value)
+    before = db_snapshot()
+    with pytest.raises(errors.FieldTooLong) as caught:
+        bill_submit(org=org, data=data, till=till)
+    assert caught.value.code == 685 and caught.value.status == 400 and field in caught.value.message
+    assert_nothing_written(before)
