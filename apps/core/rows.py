@@ -118,12 +118,28 @@ def _converter(field, connection):
                    DateTimeField.to_python):
         return lambda value: value if value is None or (type(value) is datetime and value.utcoffset() is not None) \
             else convert(value)
+    if (isinstance(field, models.JSONField) and Jsonb is not None
+            and methods[:3] == (models.JSONField.get_db_prep_save, models.JSONField.get_db_prep_value,
+                                models.JSONField.get_prep_value)
+            and type(connection.ops).adapt_json_value is _pg_adapt_json_value()):
+        from django.db.backends.postgresql.operations import get_json_dumps
+
+        dumps = get_json_dumps(field.encoder)
+        # dicts and lists (what JSON columns hold): wrapped as adapt_json_value wraps them; anything else as Django does
+        return lambda value: Jsonb(value, dumps=dumps) if type(value) in (dict, list) else convert(value)
     for cls, expected, types in _SAME_FOR:
         if isinstance(field, cls) and methods == expected:
             if str in types:
                 return _TextPassing(convert, types)
             return _passing(lambda value: value if type(value) in types else convert(value), types)
     return convert
+
+
+@lru_cache(maxsize=1)
+def _pg_adapt_json_value():
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    return DatabaseOperations.adapt_json_value
 
 
 def _passing(converter, types: tuple):

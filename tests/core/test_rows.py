@@ -52,7 +52,9 @@ def test_the_shortcut_is_taken_on_postgresql_for_plain_columns():
         convert = _converter(fields[name], connection)
         assert getattr(convert, "__name__", "<lambda>") == "<lambda>", name  # not the plain get_db_prep_save wrapper
         assert hasattr(convert, "passes") is (name != "qty"), name  # decimals: checked value by value
-    assert _converter(fields["attributes"], connection).__name__ == "convert"  # JSON: the field's own path
+    json_convert = _converter(fields["attributes"], connection)  # JSON: wrapped as adapt_json_value wraps it
+    ours, theirs = json_convert({"a": 1}), fields["attributes"].get_db_prep_save({"a": 1}, connection)
+    assert json_convert.__name__ == "<lambda>" and (ours.obj, ours.dumps) == (theirs.obj, theirs.dumps)
 
 
 def test_readers_use_pre_save_where_it_does_more_than_read():
