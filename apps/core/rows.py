@@ -185,6 +185,20 @@ def _names(fields) -> tuple[str, ...]:
     return tuple([f.attname for f in fields])
 
 
+def _by_identity(cache: dict, model, fields: tuple, alias: str, build):
+    """build() memoised by the fields tuple's identity: the callers on the bill path pass the same tuple object every
+    time (_insert_columns, _child_fields, _update_sql). The entry holds the tuple, so its id is not reused while it
+    is there; tuples made per call (other callers) come and go, and the cache is emptied past 4096 entries."""
+    hit = cache.get(id(fields))
+    if hit is not None and hit[0] is fields and hit[1] is model and hit[2] == alias:
+        return hit[3]
+    value = build()
+    if len(cache) >= 4096:
+        cache.clear()
+    cache[id(fields)] = (fields, model, alias, value)
+    return value
+
+
 _PREPARERS_BY_TUPLE: dict[int, tuple] = {}
 
 
@@ -192,17 +206,10 @@ def _preparers(model, fields: tuple, alias: str) -> tuple:
     """(read, convert) per field: pre_save and get_db_prep_save, as the ORM applies them on save().
 
     Cached by the fields' attnames: hashing a tuple of Field objects calls Django's Field.__hash__ (Python) for each,
-    a few hundred times per bill; the names' hashes are kept by the strings. The callers on the bill path pass the
-    same tuple object every time (_insert_columns, _child_fields, _update_sql): found by its identity first (the
-    entry holds the tuple, so its id is not reused while it is there)."""
-    hit = _PREPARERS_BY_TUPLE.get(id(fields))
-    if hit is not None and hit[0] is fields and hit[1] is model and hit[2] == alias:
-        return hit[3]
-    preparers = _preparers_named(model, _names(fields), alias)
-    if len(_PREPARERS_BY_TUPLE) >= 4096:  # tuples made per call (other callers) come and go
-        _PREPARERS_BY_TUPLE.clear()
-    _PREPARERS_BY_TUPLE[id(fields)] = (fields, model, alias, preparers)
-    return preparers
+    a few hundred times per bill; the names' hashes are kept by the strings. Found by the tuple's identity first
+    (_by_identity)."""
+    return _by_identity(_PREPARERS_BY_TUPLE, model, fields, alias,
+                        lambda: _preparers_named(model, _names(fields), alias))
 
 
 @lru_cache(maxsize=1024)
@@ -231,10 +238,11 @@ _VALUE_PLANS: dict[int, tuple] = {}
 
 def _value_plan(model, fields: tuple, alias: str) -> tuple:
     """(attrgetter of every field's attname, [(index, reader)] for readers that are not a plain read,
-    [(index, types passed unchanged, converter)]), found as _preparers finds its entries."""
-    hit = _VALUE_PLANS.get(id(fields))
-    if hit is not None and hit[0] is fields and hit[1] is model and hit[2] == alias:
-        return hit[3]
+    [(index, types passed unchanged, converter)]), found by the tuple's identity first (_by_identity)."""
+    return _by_identity(_VALUE_PLANS, model, fields, alias, lambda: _value_plan_build(model, fields, alias))
+
+
+def _value_plan_build(model, fields: tuple, alias: str) -> tuple:
     preparers = _preparers(model, fields, alias)
     plain = {index for index, field in enumerate(fields) if _plain_read(field)}
     names = _names(fields)
@@ -242,13 +250,9 @@ def _value_plan(model, fields: tuple, alias: str) -> tuple:
         getter = attrgetter(*names)
     else:  # attrgetter of one name answers the value itself, of none it cannot be made
         getter = (lambda obj, get=attrgetter(names[0]): (get(obj),)) if names else (lambda obj: ())
-    plan = (getter, tuple((index, read) for index, (read, _) in enumerate(preparers) if index not in plain),
+    return (getter, tuple((index, read) for index, (read, _) in enumerate(preparers) if index not in plain),
             tuple((index, getattr(convert, "passes", frozenset()), convert)
                   for index, (_, convert) in enumerate(preparers)))
-    if len(_VALUE_PLANS) >= 4096:
-        _VALUE_PLANS.clear()
-    _VALUE_PLANS[id(fields)] = (fields, model, alias, plan)
-    return plan
 
 
 # -- many rows as one JSON parameter ---------------------------------------------------------------------------
