@@ -671,8 +671,12 @@ def _new_plan(model) -> tuple | None:
     plan = []
     for field in opts.concrete_fields:
         target = field.target_field.attname if field.is_relation and field.many_to_one else None
-        call = field.has_default() and callable(field.default)
-        default = field.default if call else field.get_default()
+        if field.has_default() and callable(field.default):
+            call, default = True, field.default
+        elif field.db_default is not models.NOT_PROVIDED:  # a new DatabaseDefault each time, as Django gives it
+            call, default = True, field.get_default
+        else:
+            call, default = False, field.get_default()
         plan.append((field.name, field.attname, target, default, call))
     return tuple(plan)
 

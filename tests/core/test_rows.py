@@ -191,3 +191,22 @@ def test_values_of_gives_what_pre_save_and_get_db_prep_save_give(model, add, mon
             assert any(outcome[0] == "raised" for outcome in expected), (value, exc)
             continue
         assert got == expected, value
+
+
+def test_instance_new_gives_each_instance_its_own_database_default():
+    from django.db import models
+    from django.db.models.expressions import DatabaseDefault
+    from django.test.utils import isolate_apps
+
+    from apps.core.rows import instance_new
+
+    with isolate_apps("apps.core"):
+        class WithDbDefault(models.Model):
+            kind = models.CharField(max_length=10, db_default="plain")
+
+            class Meta:
+                app_label = "core"
+
+        first, second, django_s = instance_new(WithDbDefault), instance_new(WithDbDefault), WithDbDefault()
+    assert isinstance(first.kind, DatabaseDefault) and isinstance(django_s.kind, DatabaseDefault)
+    assert first.kind is not second.kind
