@@ -149,7 +149,8 @@ def _bill_build(*, org, data: BillInput, prepared: intake.Prepared, customer, nu
     bill = instance_new(
         Bill, org=org, number=data.number, bill_date=prepared.bill_date, billing_time=prepared.billing_time,
         type=data.type, return_type=data.return_type, customer=customer,
-        program=program_of(org=org, customer=customer, resolved=program), store=prepared.store, till=prepared.till, source=(data.source or "INSTORE").upper(),
+        program=program_of(org=org, customer=customer, resolved=program), store=prepared.store, till=prepared.till,
+        source=(data.source or "INSTORE").upper(),
         account_id=data.account_id or "", bill_client_id=data.bill_client_id or "", amount=data.amount,
         gross_amount=data.gross_amount, discount=data.discount, currency=org.base_currency,
         local_currency=prepared.local_currency, local_amount=prepared.local_amount,

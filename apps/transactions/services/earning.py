@@ -102,7 +102,6 @@ class EarnPlan:
     account: object | None = None  # the customer's points account, locked before planning (EarnPrep)
 
 
-
 @dataclass
 class EarnPrep:
     """What the bill path reads about the customer before planning: whether the customer row is locked, the names of
@@ -150,7 +149,8 @@ def earn_prepare(*, org, customer, plan: EarnReadsPlan, reads: EarnReads | None 
         if reads is None:
             reads = bill_earn_reads(org=org, customer_id=customer.pk, plan=plan)
         usage = PrefetchedCapUsage(customer_tallies_complete(
-            org_id=org.pk, customer_id=customer.pk, windows=plan.windows, tallied=reads.tallied)) if plan.capped else None
+            org_id=org.pk, customer_id=customer.pk, windows=plan.windows, tallied=reads.tallied,
+        )) if plan.capped else None
         return EarnPrep(locked=plan.lock_customer, label_names=reads.label_names, usage=usage,
                         account=reads.account)
     if plan.capped:

@@ -36,8 +36,8 @@ MONEY_QUANTUM = Decimal("0.0001")
 ZERO = Decimal(0)
 NUMBER_MAX_LENGTH = 50
 # Choices' .values builds its list on every read; the checks below run for every bill and line.
-_BILL_TYPES, _RETURN_TYPES = frozenset(BillType.values), frozenset(ReturnType.values)
-_LINE_TYPES, _SOURCES, _BILL_SOURCES = frozenset(LineType.values), frozenset(Source.values), frozenset(BillSource.values)
+_BILL_TYPES, _RETURN_TYPES, _LINE_TYPES = (frozenset(c.values) for c in (BillType, ReturnType, LineType))
+_SOURCES, _BILL_SOURCES = frozenset(Source.values), frozenset(BillSource.values)
 _DELIVERY, _OUTLIER = frozenset(DeliveryStatus.values), frozenset(OutlierStatus.values)
 
 
